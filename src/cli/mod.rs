@@ -1,0 +1,363 @@
+//! Command-line interface: argument parsing and the `run`, `validate` and
+//! `init` commands.
+
+mod progress;
+mod write;
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use wijkbudget::engine::{self, RunConfig};
+use wijkbudget::export::{self, console};
+use wijkbudget::fmt::Lang;
+use wijkbudget::model::{Model, Scenario};
+use wijkbudget::{EXAMPLE_FILE_NAME, EXAMPLE_SCENARIO, results, scenario};
+
+/// Monte Carlo stress test of area-based financing of social care
+/// (gebiedsgerichte financiering).
+///
+/// Give it a scenario file: a wijk's households, the budget streams (Wmo
+/// begeleiding, jeugdhulp, bijzondere bijstand, schuldhulpverlening) with
+/// their care ladders, prevention, and a ceiling. It simulates thousands of
+/// possible futures and tells how likely an overrun is, what pooling and
+/// prevention buy, and how sure that is.
+#[derive(Debug, Parser)]
+#[command(
+    name = "wijkbudget",
+    version,
+    about,
+    long_about,
+    propagate_version = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Simulate scenarios and write summary.json, CSV tables and a console table.
+    ///
+    /// Without a FILE it runs the example scenario built into the program
+    /// (the one `wijkbudget init` writes). All files are checked first: if any
+    /// has a problem, nothing runs and nothing is written.
+    Run(RunArgs),
+    /// Check scenario files and report every problem with file, line and key.
+    Validate {
+        /// Scenario files (TOML).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Write the example scenario to start from (DIR/voorbeeldwijk.toml).
+    Init {
+        /// Folder to write it to (created if needed).
+        #[arg(default_value = ".", value_name = "DIR")]
+        dir: PathBuf,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+struct RunArgs {
+    /// Scenario files (TOML); none runs the built-in example.
+    #[arg(value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Output folder [default: output/<scenario name>/]. With several files,
+    /// each gets a subfolder named after its scenario.
+    #[arg(long, short, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Number of replications (overrides meta.replications).
+    #[arg(long, short = 'n', value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000_000))]
+    replications: Option<u32>,
+    /// Random seed (overrides meta.seed); the same seed gives the same results.
+    #[arg(long, value_name = "S")]
+    seed: Option<u64>,
+    /// Run only these variants (repeatable); the first one named is the baseline.
+    #[arg(long = "variant", value_name = "NAME")]
+    variants: Vec<String>,
+    /// Language of the console table and reports.
+    #[arg(long, value_enum, default_value_t = LangArg::Nl)]
+    lang: LangArg,
+    /// Worker threads [default: all cores]; results do not depend on it.
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// No progress bar and no messages on stderr.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LangArg {
+    Nl,
+    En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Self {
+        match l {
+            LangArg::Nl => Lang::Nl,
+            LangArg::En => Lang::En,
+        }
+    }
+}
+
+/// Parses the arguments and runs the command.
+pub fn run() -> Result<ExitCode> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Run(args) => run_command(&args),
+        Command::Validate { files } => validate_command(&files),
+        Command::Init { dir, force } => init_command(&dir, force),
+    }
+}
+
+/// Whether an error is a closed stdout (e.g. piped into `head`).
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// A scenario read from a file (or the built-in example).
+struct Loaded {
+    file: String,
+    scenario: Scenario,
+}
+
+/// Reads and validates every file; prints every problem of every file.
+fn load_all(files: &[PathBuf]) -> Result<Option<Vec<Loaded>>> {
+    let mut loaded = Vec::new();
+    let mut failed = false;
+    if files.is_empty() {
+        let sc = scenario::parse(EXAMPLE_SCENARIO, EXAMPLE_FILE_NAME)
+            .map_err(|d| anyhow::anyhow!("the built-in example is invalid:\n{d}"))?;
+        loaded.push(Loaded {
+            file: EXAMPLE_FILE_NAME.to_string(),
+            scenario: sc,
+        });
+        return Ok(Some(loaded));
+    }
+    for path in files {
+        let name = path.display().to_string();
+        let bytes = match read_limited(path) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("{name}: {e:#}");
+                failed = true;
+                continue;
+            }
+        };
+        match scenario::parse_bytes(&bytes, &name) {
+            Ok(sc) => loaded.push(Loaded {
+                file: name,
+                scenario: sc,
+            }),
+            Err(diags) => {
+                eprint!("{diags}");
+                failed = true;
+            }
+        }
+    }
+    Ok(if failed { None } else { Some(loaded) })
+}
+
+/// Reads a file, refusing anything larger than a scenario can sensibly be.
+fn read_limited(path: &Path) -> Result<Vec<u8>> {
+    const LIMIT: u64 = 1 << 20;
+    let meta = std::fs::metadata(path).with_context(|| "cannot read the file")?;
+    if meta.is_dir() {
+        bail!("is a folder, not a scenario file");
+    }
+    if meta.len() > LIMIT {
+        bail!(
+            "the file is {} bytes; a scenario file may be at most 1 MiB",
+            meta.len()
+        );
+    }
+    std::fs::read(path).with_context(|| "cannot read the file")
+}
+
+fn validate_command(files: &[PathBuf]) -> Result<ExitCode> {
+    match load_all(files)? {
+        None => Ok(ExitCode::from(2)),
+        Some(loaded) => {
+            let mut out = std::io::stdout().lock();
+            for l in &loaded {
+                writeln!(
+                    out,
+                    "{}: ok — scenario '{}', {} variant(s): {}",
+                    l.file,
+                    l.scenario.name,
+                    l.scenario.variants.len(),
+                    l.scenario
+                        .variants
+                        .iter()
+                        .map(|v| v.variant.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn init_command(dir: &Path, force: bool) -> Result<ExitCode> {
+    let path = dir.join(EXAMPLE_FILE_NAME);
+    if path.exists() && !force {
+        bail!(
+            "{} exists already; use --force to overwrite it",
+            path.display()
+        );
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    write::atomic(&path, EXAMPLE_SCENARIO.as_bytes())?;
+    println!(
+        "wrote {}; run it with: wijkbudget run {}",
+        path.display(),
+        path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_command(args: &RunArgs) -> Result<ExitCode> {
+    if let Some(n) = args.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global()
+            .context("starting the worker threads")?;
+    }
+    let Some(mut loaded) = load_all(&args.files)? else {
+        return Ok(ExitCode::from(2));
+    };
+    for l in &mut loaded {
+        if let Some(n) = args.replications {
+            l.scenario.replications = n;
+        }
+        if let Some(s) = args.seed {
+            l.scenario.seed = s;
+        }
+    }
+    // Everything is checked before anything runs or is written.
+    let mut plans = Vec::new();
+    for l in &loaded {
+        let models =
+            select_variants(&l.scenario, &args.variants).with_context(|| l.file.clone())?;
+        engine::check_size(&models, l.scenario.replications).with_context(|| l.file.clone())?;
+        let dir = output_dir(args.out.as_deref(), &l.scenario.name, loaded.len());
+        plans.push((l, models, dir));
+    }
+    let lang: Lang = args.lang.into();
+    for (l, models, dir) in plans {
+        let cfg = RunConfig {
+            replications: l.scenario.replications,
+            seed: l.scenario.seed,
+        };
+        let mut runs = Vec::with_capacity(models.len());
+        for m in &models {
+            let bar = progress::bar(
+                u64::from(cfg.replications),
+                &format!("{} · {}", l.scenario.name, m.variant),
+                args.quiet,
+            );
+            let run = engine::simulate(m, &cfg, &|n| bar.inc(n));
+            bar.finish_and_clear();
+            runs.push(run);
+        }
+        let summary = results::summarize(&l.scenario, &models, &runs, Some(&l.file));
+        let mut files = Vec::new();
+        for exporter in export::all() {
+            files.extend(exporter.export(&summary, &runs)?);
+        }
+        write::all(&dir, &files)?;
+        let table = console::render(&summary, lang);
+        let mut out = std::io::stdout().lock();
+        out.write_all(table.as_bytes())?;
+        if !args.quiet {
+            eprintln!("wrote {} files to {}", files.len(), dir.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The variants to run: all, or those named (in the order named).
+fn select_variants<'a>(sc: &'a Scenario, names: &[String]) -> Result<Vec<&'a Model>> {
+    if names.is_empty() {
+        return Ok(sc.variants.iter().collect());
+    }
+    names
+        .iter()
+        .map(|n| {
+            sc.variants.iter().find(|v| &v.variant == n).ok_or_else(|| {
+                let known: Vec<&str> = sc.variants.iter().map(|v| v.variant.as_str()).collect();
+                anyhow::anyhow!(
+                    "no variant named '{n}'; the scenario has: {}",
+                    known.join(", ")
+                )
+            })
+        })
+        .collect()
+}
+
+/// Where a scenario's outputs go.
+fn output_dir(out: Option<&Path>, name: &str, n_files: usize) -> PathBuf {
+    let safe = safe_name(name);
+    match out {
+        Some(dir) if n_files == 1 => dir.to_path_buf(),
+        Some(dir) => dir.join(safe),
+        None => Path::new("output").join(safe),
+    }
+}
+
+/// A folder name made from a scenario name: lower-case letters, digits, `-`
+/// and `_` only, never empty, never `.` or `..`, at most 64 characters.
+pub fn safe_name(name: &str) -> String {
+    let mut s = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        let c = match c {
+            'a'..='z' | '0'..='9' | '_' => c,
+            'à' | 'á' | 'â' | 'ä' => 'a',
+            'è' | 'é' | 'ê' | 'ë' => 'e',
+            'ì' | 'í' | 'î' | 'ï' => 'i',
+            'ò' | 'ó' | 'ô' | 'ö' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' => 'u',
+            _ => '-',
+        };
+        if c == '-' && (s.is_empty() || s.ends_with('-')) {
+            continue;
+        }
+        s.push(c);
+        if s.len() >= 64 {
+            break;
+        }
+    }
+    let s = s.trim_end_matches('-').to_string();
+    if s.is_empty() { "scenario".into() } else { s }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safe_names_never_leave_the_output_folder() {
+        assert_eq!(safe_name("Voorbeeldwijk Noord"), "voorbeeldwijk-noord");
+        assert_eq!(safe_name("../../etc/passwd"), "etc-passwd");
+        assert_eq!(safe_name("/abs/path"), "abs-path");
+        assert_eq!(safe_name(".."), "scenario");
+        assert_eq!(safe_name(""), "scenario");
+        assert_eq!(safe_name("Café <script>&"), "cafe-script");
+        assert!(safe_name(&"x".repeat(500)).len() <= 64);
+        for n in ["a/b", "..", "C:\\x", "\u{0}", "a\nb"] {
+            let s = safe_name(n);
+            assert!(!s.contains('/') && !s.contains('\\') && !s.contains(".."));
+        }
+    }
+}

@@ -1,0 +1,927 @@
+//! The Monte Carlo engine: simulates replications of one model, month by month.
+//!
+//! The population is held as counts per (stratum, stream, level), moved each
+//! month with binomial draws (or their expectations when process uncertainty
+//! is off). A replication draws its parameters once ([`draw_params`]), turns
+//! them into monthly rates ([`Rates`]) and runs the months with one random
+//! stream per (stratum, stream) cell, so its result depends only on
+//! (seed, replication, model) and replication `r` of every variant shares
+//! parameter draws and random streams (common random numbers). The engine does
+//! no IO: progress goes out through the [`Progress`] trait.
+
+use rayon::prelude::*;
+
+use crate::dist::{std_normal_cdf, std_normal_quantile};
+use crate::metrics::{Layout, col, stream_col};
+use crate::model::{BudgetMode, Model, Payer, Policy};
+use crate::rng::{self, EngineRng};
+use crate::sampler::binomial;
+
+/// How many replications to run and with which seed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunConfig {
+    pub replications: u32,
+    pub seed: u64,
+}
+
+/// Receives progress from the engine; the CLI fills it with a progress bar.
+pub trait Progress: Sync {
+    /// `n` more replications are done.
+    fn advance(&self, n: u64);
+}
+
+impl<F: Fn(u64) + Sync> Progress for F {
+    fn advance(&self, n: u64) {
+        self(n)
+    }
+}
+
+/// A [`Progress`] that reports nothing.
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn advance(&self, _: u64) {}
+}
+
+/// The raw outcome of simulating one variant: one row per replication and year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VariantRun {
+    pub name: String,
+    pub layout: Layout,
+    pub start_year: i32,
+    pub years: usize,
+    pub replications: usize,
+    /// `replications × years × layout.width()` values, replication-major.
+    pub data: Vec<f64>,
+    /// `replications × n_params` parameter values drawn, replication-major,
+    /// in the order of the model's parameter table.
+    pub params: Vec<f64>,
+    pub n_params: usize,
+}
+
+impl VariantRun {
+    /// The rows of one replication (`years × width`).
+    pub fn replication(&self, r: usize) -> &[f64] {
+        let n = self.years * self.layout.width();
+        &self.data[r * n..(r + 1) * n]
+    }
+
+    /// One column in one year, over all replications.
+    pub fn column(&self, year: usize, c: usize) -> Vec<f64> {
+        let w = self.layout.width();
+        (0..self.replications)
+            .map(|r| self.replication(r)[year * w + c])
+            .collect()
+    }
+
+    /// Rows aggregated over the horizon per replication (`replications × width`).
+    pub fn horizon(&self) -> Vec<f64> {
+        let w = self.layout.width();
+        let mut out = vec![0.0; self.replications * w];
+        for (r, row) in out.chunks_exact_mut(w).enumerate() {
+            self.layout.aggregate(self.replication(r), row);
+        }
+        out
+    }
+
+    /// A column summed cumulatively over the years up to and including
+    /// `year`, over all replications.
+    pub fn cumulative(&self, year: usize, c: usize) -> Vec<f64> {
+        let w = self.layout.width();
+        (0..self.replications)
+            .map(|r| {
+                let rows = self.replication(r);
+                (0..=year).map(|y| rows[y * w + c]).sum()
+            })
+            .collect()
+    }
+}
+
+/// Replications per parallel work item: small enough to balance two cores,
+/// large enough to keep progress reporting cheap. Results never depend on it.
+const CHUNK: usize = 16;
+
+/// Simulates all replications of one model in parallel. The result depends on
+/// the model, the seed and the number of replications only.
+pub fn simulate(model: &Model, cfg: &RunConfig, progress: &dyn Progress) -> VariantRun {
+    let prepared = Prepared::new(model);
+    let layout = Layout::of(model);
+    let years = model.horizon_years as usize;
+    let reps = cfg.replications as usize;
+    let row = years * layout.width();
+    let np = model.params.len();
+    let mut data = vec![0.0; reps * row];
+    let mut params = vec![0.0; reps * np];
+    data.par_chunks_mut(row * CHUNK)
+        .zip(params.par_chunks_mut(np.max(1) * CHUNK))
+        .enumerate()
+        .for_each(|(chunk, (out, pout))| {
+            let mut sim = Simulator::new(model, &prepared, &layout);
+            let n = out.len() / row.max(1);
+            for i in 0..n {
+                let r = (chunk * CHUNK + i) as u64;
+                let values = &mut pout[i * np..(i + 1) * np];
+                draw_params(model, &prepared, cfg.seed, r, values);
+                sim.run(cfg.seed, r, values, &mut out[i * row..(i + 1) * row]);
+            }
+            progress.advance(n as u64);
+        });
+    VariantRun {
+        name: model.variant.clone(),
+        layout,
+        start_year: model.start_year,
+        years,
+        replications: reps,
+        data,
+        params,
+        n_params: np,
+    }
+}
+
+/// What is derived once per model: stream purposes and copula groups.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// Purpose of each parameter's stream (from its path).
+    param_purpose: Vec<u64>,
+    /// Purpose of each (stratum, stream) cell's process stream.
+    cell_purpose: Vec<u64>,
+    /// For each correlation group, the parameter indices.
+    groups: Vec<Vec<usize>>,
+}
+
+impl Prepared {
+    pub fn new(model: &Model) -> Self {
+        let param_purpose = model
+            .params
+            .specs
+            .iter()
+            .map(|s| rng::purpose(&format!("param/{}", s.path)))
+            .collect();
+        let mut cell_purpose = Vec::new();
+        for st in &model.strata {
+            for sm in &model.streams {
+                cell_purpose.push(rng::purpose(&format!("process/{}/{}", st.name, sm.name)));
+            }
+        }
+        let groups = model
+            .correlations
+            .iter()
+            .map(|g| g.params.iter().map(|p| p.idx()).collect())
+            .collect();
+        Self {
+            param_purpose,
+            cell_purpose,
+            groups,
+        }
+    }
+}
+
+/// Draws the parameter values of replication `rep` into `out`.
+///
+/// Each uncertain parameter's uniform comes from its own stream, keyed by its
+/// path, so a parameter draws the same value in every variant that leaves its
+/// distribution alone. Correlated groups pass their normal scores through the
+/// Cholesky factor of their correlation matrix (Gaussian copula). With
+/// parameter uncertainty off, every parameter takes its mean.
+pub fn draw_params(model: &Model, prepared: &Prepared, seed: u64, rep: u64, out: &mut [f64]) {
+    let specs = &model.params.specs;
+    if !model.parameter_uncertainty {
+        for (o, s) in out.iter_mut().zip(specs) {
+            *o = s.dist.mean();
+        }
+        return;
+    }
+    // Uniforms first (stored in `out`), then the copula, then the quantiles.
+    for (i, s) in specs.iter().enumerate() {
+        out[i] = if s.dist.is_fixed() {
+            0.5
+        } else {
+            rng::open01(&mut rng::stream(seed, rep, prepared.param_purpose[i]))
+        };
+    }
+    for (g, group) in prepared.groups.iter().enumerate() {
+        let z: Vec<f64> = group.iter().map(|&i| std_normal_quantile(out[i])).collect();
+        let mut x = vec![0.0; z.len()];
+        model.correlations[g].matrix.correlate(&z, &mut x);
+        for (&i, xi) in group.iter().zip(x) {
+            out[i] = std_normal_cdf(xi).clamp(1e-15, 1.0 - 1e-15);
+        }
+    }
+    for (o, s) in out.iter_mut().zip(specs) {
+        *o = s.dist.quantile(*o);
+    }
+}
+
+/// The monthly rates of one replication, computed once from its parameter
+/// values, flat and indexed by stream `k`, stratum `s` and level slot
+/// `lvl_off[k] + l`.
+#[derive(Debug, Clone, Default)]
+pub struct Rates {
+    pub n_strata: usize,
+    pub n_streams: usize,
+    pub households0: Vec<f64>,
+    /// ln(1 + yearly growth) / 12, per stratum.
+    pub growth_month: Vec<f64>,
+    /// Yearly incidence per household × stratum multiplier, `s * K + k`.
+    pub incidence: Vec<f64>,
+    pub early_share: Vec<f64>,
+    pub price_factor: Vec<f64>,
+    pub relapse: Vec<f64>,
+    pub relapse_exit: Vec<f64>,
+    pub lvl_off: Vec<usize>,
+    pub n_lvl: Vec<usize>,
+    pub entry: Vec<usize>,
+    pub cost: Vec<f64>,
+    pub outflow: Vec<f64>,
+    pub escalation: Vec<f64>,
+    pub stream_paid: Vec<bool>,
+    pub prev_share: Vec<f64>,
+    pub prev_saturation: Vec<f64>,
+    pub prev_case_finding: Vec<f64>,
+    pub prev_early: Vec<f64>,
+    pub prev_escalation: Vec<f64>,
+    pub prev_relapse: Vec<f64>,
+    pub prev_budget: f64,
+    pub prev_before: f64,
+    /// Share of the gap to the target effect closed each month.
+    pub prev_alpha: f64,
+    pub ceiling: f64,
+    pub indexation: f64,
+    /// Share of the ceiling per pool and the pool of each stream.
+    pub pool_share: Vec<f64>,
+    pub pool_of: Vec<usize>,
+    /// `Some(factor)` with the waitlist policy.
+    pub waitlist: Option<f64>,
+    pub reserve0: f64,
+    pub reserve_cap: f64,
+    pub reinvest: f64,
+}
+
+impl Rates {
+    /// Resolves the model's parameters to the values of one replication.
+    pub fn new(model: &Model, v: &[f64]) -> Self {
+        let g = |p: crate::model::Param| v[p.idx()];
+        let ns = model.strata.len();
+        let nk = model.streams.len();
+        let mut r = Rates {
+            n_strata: ns,
+            n_streams: nk,
+            ..Default::default()
+        };
+        for st in &model.strata {
+            r.households0.push(g(st.households).max(0.0));
+            r.growth_month
+                .push((1.0 + g(st.growth)).max(1e-9).ln() / 12.0);
+        }
+        r.incidence = vec![0.0; ns * nk];
+        for (k, sm) in model.streams.iter().enumerate() {
+            for s in 0..ns {
+                r.incidence[s * nk + k] = g(sm.incidence) * g(sm.risk[s]);
+            }
+            r.early_share.push(g(sm.early_signal_share));
+            r.price_factor.push(1.0 + g(sm.price_index));
+            r.relapse.push(g(sm.relapse.rate));
+            r.relapse_exit
+                .push(1.0 / g(sm.relapse.window_months).max(1.0));
+            r.lvl_off.push(r.cost.len());
+            r.n_lvl.push(sm.levels.len());
+            r.entry.push(sm.regular_entry_level());
+            let top = sm.levels.len() - 1;
+            for (l, lv) in sm.levels.iter().enumerate() {
+                r.cost.push(g(lv.cost_per_month));
+                r.outflow.push(1.0 / g(lv.mean_duration_months).max(1.0));
+                r.escalation
+                    .push(if l == top { 0.0 } else { g(lv.escalation) });
+                r.stream_paid.push(lv.paid_by == Payer::Stream);
+            }
+            let p = &sm.prevention;
+            r.prev_share.push(g(p.share));
+            r.prev_saturation.push(g(p.saturation).max(1e-9));
+            r.prev_case_finding.push(g(p.case_finding));
+            r.prev_early.push(g(p.early_signal));
+            r.prev_escalation.push(g(p.escalation));
+            r.prev_relapse.push(g(p.relapse));
+        }
+        r.prev_budget = g(model.prevention.budget);
+        r.prev_before = g(model.prevention.budget_before);
+        let tau = g(model.prevention.ramp_up_months);
+        r.prev_alpha = if tau < 1e-9 {
+            1.0
+        } else {
+            1.0 - (-1.0 / tau).exp()
+        };
+        let b = &model.budget;
+        r.ceiling = g(b.ceiling);
+        r.indexation = g(b.indexation);
+        match &b.mode {
+            BudgetMode::Pooled => {
+                r.pool_share = vec![1.0];
+                r.pool_of = vec![0; nk];
+            }
+            BudgetMode::Siloed { shares } => {
+                r.pool_share = shares.iter().map(|&p| g(p)).collect();
+                r.pool_of = (0..nk).collect();
+            }
+        }
+        r.waitlist = match &b.policy {
+            Policy::Overspend => None,
+            Policy::Waitlist {
+                wait_escalation_factor,
+            } => Some(g(*wait_escalation_factor)),
+        };
+        r.reserve0 = g(b.reserve_initial);
+        r.reserve_cap = g(b.reserve_cap);
+        r.reinvest = g(b.reinvest_share);
+        r
+    }
+
+    /// Total number of level slots over all streams.
+    pub fn slots(&self) -> usize {
+        self.cost.len()
+    }
+
+    /// Households of stratum `s` after `m` months (real-valued).
+    #[inline]
+    pub fn households(&self, s: usize, m: usize) -> f64 {
+        self.households0[s] * (self.growth_month[s] * m as f64).exp()
+    }
+
+    /// The prevention effects of stream `k` at an effective spend per
+    /// household of `spend`: (case-finding, early share, escalation
+    /// multiplier, relapse multiplier).
+    #[inline]
+    pub fn effects(&self, k: usize, spend: f64) -> Effects {
+        let f = 1.0 - (-spend / self.prev_saturation[k]).exp();
+        let early = self.early_share[k];
+        Effects {
+            case_finding: self.prev_case_finding[k] * f,
+            early_share: (early + (1.0 - early) * self.prev_early[k] * f).clamp(0.0, 1.0),
+            escalation: (1.0 - self.prev_escalation[k] * f).clamp(0.0, 1.0),
+            relapse: (1.0 - self.prev_relapse[k] * f).clamp(0.0, 1.0),
+        }
+    }
+
+    /// Monthly probability that a household of stratum `s` gets a new need in
+    /// stream `k`, given the case-finding effect.
+    #[inline]
+    pub fn incidence_prob(&self, s: usize, k: usize, case_finding: f64) -> f64 {
+        1.0 - (-self.incidence[s * self.n_streams + k] * (1.0 + case_finding) / 12.0).exp()
+    }
+
+    /// Expected steady state of one cell under constant rates: (clients per
+    /// level, recent leavers), for `households` households.
+    pub fn steady_state(
+        &self,
+        s: usize,
+        k: usize,
+        households: f64,
+        e: &Effects,
+    ) -> (Vec<f64>, f64) {
+        let off = self.lvl_off[k];
+        let n = self.n_lvl[k];
+        let arrivals = households * self.incidence_prob(s, k, e.case_finding);
+        // Clients per level per unit of monthly entries (needs).
+        let mut per_need = vec![0.0; n];
+        let mut inflow_from_below = 0.0;
+        for l in 0..n {
+            let mut entries = 0.0;
+            if l == 0 {
+                entries += e.early_share;
+            }
+            if l == self.entry[k] {
+                entries += 1.0 - e.early_share;
+            }
+            let po = self.outflow[off + l];
+            let pe = self.escalation[off + l] * e.escalation;
+            let leave_level = po + (1.0 - po) * pe;
+            per_need[l] = (entries + inflow_from_below) / leave_level;
+            inflow_from_below = (1.0 - po) * pe * per_need[l];
+        }
+        // Every client eventually leaves, so leavers arrive at the rate of
+        // needs; a share of them relapses, which raises the needs in turn.
+        let p_rel = (self.relapse[k] * e.relapse).min(1.0);
+        let d = p_rel + (1.0 - p_rel) * self.relapse_exit[k];
+        let relapse_share = if d > 0.0 { (p_rel / d).min(0.999) } else { 0.0 };
+        let needs = arrivals / (1.0 - relapse_share);
+        let clients = per_need.iter().map(|x| x * needs).collect();
+        let leavers = if d > 0.0 { needs / d } else { 0.0 };
+        (clients, leavers)
+    }
+}
+
+/// Prevention effects on one stream in one month.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Effects {
+    pub case_finding: f64,
+    pub early_share: f64,
+    pub escalation: f64,
+    pub relapse: f64,
+}
+
+/// Moves between states: binomial draws, or their expectations.
+trait Draw {
+    /// Whether counts are whole numbers moved by random draws.
+    const PROCESS: bool;
+    fn draw(rng: &mut EngineRng, n: f64, p: f64) -> f64;
+    fn start(rng: &mut EngineRng, households: f64, mean: f64) -> f64;
+}
+
+struct Process;
+struct Expected;
+
+impl Draw for Process {
+    const PROCESS: bool = true;
+    #[inline(always)]
+    fn draw(rng: &mut EngineRng, n: f64, p: f64) -> f64 {
+        binomial(rng, n as u64, p) as f64
+    }
+    fn start(rng: &mut EngineRng, households: f64, mean: f64) -> f64 {
+        if households < 1.0 {
+            return 0.0;
+        }
+        binomial(rng, households as u64, (mean / households).min(1.0)) as f64
+    }
+}
+
+impl Draw for Expected {
+    const PROCESS: bool = false;
+    #[inline(always)]
+    fn draw(_: &mut EngineRng, n: f64, p: f64) -> f64 {
+        n * p
+    }
+    fn start(_: &mut EngineRng, _: f64, mean: f64) -> f64 {
+        mean
+    }
+}
+
+/// Reusable buffers for simulating replications of one model.
+struct Simulator<'a> {
+    model: &'a Model,
+    prepared: &'a Prepared,
+    layout: &'a Layout,
+    rngs: Vec<EngineRng>,
+}
+
+/// Admission demand of the waitlist policy, per (cell, level slot).
+#[derive(Default)]
+struct Pending {
+    queue: Vec<f64>,
+    escalate: Vec<f64>,
+    enter: Vec<f64>,
+}
+
+impl<'a> Simulator<'a> {
+    fn new(model: &'a Model, prepared: &'a Prepared, layout: &'a Layout) -> Self {
+        Self {
+            model,
+            prepared,
+            layout,
+            rngs: Vec::new(),
+        }
+    }
+
+    fn run(&mut self, seed: u64, rep: u64, values: &[f64], out: &mut [f64]) {
+        let rates = Rates::new(self.model, values);
+        self.rngs.clear();
+        self.rngs.extend(
+            self.prepared
+                .cell_purpose
+                .iter()
+                .map(|&p| rng::stream(seed, rep, p)),
+        );
+        if self.model.process_uncertainty {
+            months::<Process>(&rates, self.layout, &mut self.rngs, out);
+        } else {
+            months::<Expected>(&rates, self.layout, &mut self.rngs, out);
+        }
+    }
+}
+
+/// Runs all months of one replication and writes its year rows into `out`.
+#[allow(clippy::too_many_lines)]
+fn months<D: Draw>(r: &Rates, layout: &Layout, rngs: &mut [EngineRng], out: &mut [f64]) {
+    let ns = r.n_strata;
+    let nk = r.n_streams;
+    let nl = r.slots();
+    let w = layout.width();
+    let years = out.len() / w;
+    let n_pools = r.pool_share.len();
+    let waitlist = r.waitlist;
+
+    // State per (stratum, level slot) and per (stratum, stream).
+    let mut clients = vec![0.0; ns * nl];
+    let mut waiting = vec![0.0; ns * nl];
+    let mut leavers = vec![0.0; ns * nk];
+    let mut pending = Pending::default();
+    if waitlist.is_some() {
+        pending.queue = vec![0.0; ns * nl];
+        pending.escalate = vec![0.0; ns * nl];
+        pending.enter = vec![0.0; ns * nl];
+    }
+
+    // Prevention: effective spend per household follows the actual spend.
+    let h_total0: f64 = (0..ns).map(|s| r.households(s, 0)).sum();
+    let per_household = |budget: f64, k: usize, h: f64| {
+        if h > 0.0 {
+            budget * r.prev_share[k] / h
+        } else {
+            0.0
+        }
+    };
+    let mut eff: Vec<f64> = (0..nk)
+        .map(|k| per_household(r.prev_before, k, h_total0))
+        .collect();
+
+    // Start in the expected steady state of the rates before the start.
+    for s in 0..ns {
+        let real = r.households(s, 0);
+        let h = if D::PROCESS { real.round() } else { real };
+        for k in 0..nk {
+            let e = r.effects(k, eff[k]);
+            let (c, lv) = r.steady_state(s, k, h, &e);
+            let rng = &mut rngs[s * nk + k];
+            for (l, mean) in c.into_iter().enumerate() {
+                clients[s * nl + r.lvl_off[k] + l] = D::start(rng, h, mean);
+            }
+            leavers[s * nk + k] = D::start(rng, h, lv);
+        }
+    }
+
+    // Budget pools.
+    let mut reserve: Vec<f64> = r.pool_share.iter().map(|sh| r.reserve0 * sh).collect();
+    let mut spent = vec![0.0; n_pools];
+    let mut available = vec![0.0; n_pools];
+    let mut ceiling_pool = vec![0.0; n_pools];
+    let mut ceiling = r.ceiling;
+    let mut prevention_budget = r.prev_budget;
+    let mut cost_now = vec![0.0; nl];
+    let mut effects = vec![
+        Effects {
+            case_finding: 0.0,
+            early_share: 0.0,
+            escalation: 1.0,
+            relapse: 1.0
+        };
+        nk
+    ];
+    let mut stream_spend = vec![0.0; nk];
+    let mut run_rate = vec![0.0; n_pools];
+    let mut run_rate_next = vec![0.0; n_pools];
+    let mut h = vec![0.0; ns];
+
+    for m in 0..years * 12 {
+        let y = m / 12;
+        let month = m % 12;
+        let row = &mut out[y * w..(y + 1) * w];
+        if month == 0 {
+            row.fill(0.0);
+            let year_factor = y as i32;
+            for k in 0..nk {
+                let f = r.price_factor[k].powi(year_factor);
+                let off = r.lvl_off[k];
+                for l in 0..r.n_lvl[k] {
+                    cost_now[off + l] = r.cost[off + l] * f;
+                }
+            }
+            for p in 0..n_pools {
+                ceiling_pool[p] = ceiling * r.pool_share[p];
+                spent[p] = 0.0;
+                available[p] = ceiling_pool[p] + reserve[p];
+            }
+            row[col::CEILING] = ceiling;
+            row[col::PREVENTION_SPEND] = prevention_budget;
+        }
+        let months_left = (12 - month) as f64;
+
+        // Households and prevention effects this month.
+        let mut h_total = 0.0;
+        for (s, hs) in h.iter_mut().enumerate() {
+            let real = r.households(s, m);
+            *hs = if D::PROCESS { real.round() } else { real };
+            h_total += real;
+        }
+        for k in 0..nk {
+            let target = per_household(prevention_budget, k, h_total);
+            eff[k] += r.prev_alpha * (target - eff[k]);
+            effects[k] = r.effects(k, eff[k]);
+        }
+
+        // Phase 1: draws per cell; ungated moves applied, gated ones pending.
+        for s in 0..ns {
+            for k in 0..nk {
+                let cell = s * nk + k;
+                let rng = &mut rngs[cell];
+                let e = effects[k];
+                let base = s * nl + r.lvl_off[k];
+                let n_lvl = r.n_lvl[k];
+                let p_inc = r.incidence_prob(s, k, e.case_finding);
+                let new = D::draw(rng, h[s], p_inc);
+                let lv = leavers[cell];
+                let rel = D::draw(rng, lv, (r.relapse[k] * e.relapse).min(1.0));
+                let exit = D::draw(rng, lv - rel, r.relapse_exit[k]);
+                let needs = new + rel;
+                let early = D::draw(rng, needs, e.early_share);
+                let regular = needs - early;
+                row[layout.stream(k, stream_col::NEW_NEEDS)] += new;
+                row[layout.stream(k, stream_col::RELAPSES)] += rel;
+
+                // Transitions from the state at the start of the month.
+                let mut out_total = 0.0;
+                let mut esc_in = 0.0;
+                let mut escalations = 0.0;
+                for l in 0..n_lvl {
+                    let i = base + l;
+                    let n = clients[i];
+                    let out_l = D::draw(rng, n, r.outflow[r.lvl_off[k] + l]);
+                    let stay = n - out_l;
+                    let esc_l = if l + 1 < n_lvl {
+                        D::draw(rng, stay, r.escalation[r.lvl_off[k] + l] * e.escalation)
+                    } else {
+                        0.0
+                    };
+                    out_total += out_l;
+                    escalations += esc_l;
+                    let mut entries = 0.0;
+                    if l == 0 {
+                        entries += early;
+                    }
+                    if l == r.entry[k] {
+                        entries += regular;
+                    }
+                    let gated = waitlist.is_some() && r.stream_paid[r.lvl_off[k] + l];
+                    if gated {
+                        // Escalations into l wait at l - 1; entries wait outside.
+                        clients[i] = n - out_l - esc_l;
+                        if l > 0 {
+                            clients[i - 1] += esc_in;
+                            pending.escalate[i] = esc_in;
+                        }
+                        pending.enter[i] = entries;
+                    } else {
+                        clients[i] = n - out_l - esc_l + esc_in + entries;
+                    }
+                    esc_in = esc_l;
+                }
+                leavers[cell] = lv - rel - exit + out_total;
+
+                // Waiting clients escalate faster while they wait.
+                if let Some(factor) = waitlist {
+                    for l in 0..n_lvl {
+                        let i = base + l;
+                        let wl = waiting[i];
+                        if wl > 0.0 && l + 1 < n_lvl {
+                            let p =
+                                (r.escalation[r.lvl_off[k] + l] * e.escalation * factor).min(1.0);
+                            let up = D::draw(rng, wl, p);
+                            waiting[i] -= up;
+                            waiting[i + 1] += up;
+                            escalations += up;
+                        }
+                    }
+                    for l in 0..n_lvl {
+                        let i = base + l;
+                        pending.queue[i] = waiting[i];
+                        waiting[i] = 0.0;
+                    }
+                }
+                row[layout.stream(k, stream_col::ESCALATIONS)] += escalations;
+            }
+        }
+
+        // Phase 2 (waitlist): admit by priority while the budget has room.
+        if waitlist.is_some() {
+            run_rate.fill(0.0);
+            run_rate_next.fill(0.0);
+            for s in 0..ns {
+                for k in 0..nk {
+                    let p = r.pool_of[k];
+                    for l in 0..r.n_lvl[k] {
+                        let j = r.lvl_off[k] + l;
+                        if r.stream_paid[j] {
+                            let c = clients[s * nl + j] * cost_now[j];
+                            run_rate[p] += c;
+                            run_rate_next[p] += c * r.price_factor[k];
+                        }
+                    }
+                }
+            }
+            let mut room: Vec<f64> = (0..n_pools)
+                .map(|p| available[p] - spent[p] - run_rate[p] * months_left)
+                .collect();
+            let mut room_next: Vec<f64> = (0..n_pools)
+                .map(|p| ceiling_pool[p] * (1.0 + r.indexation) - run_rate_next[p] * 12.0)
+                .collect();
+            let n_cells = ns * nk;
+            let max_levels = r.n_lvl.iter().copied().max().unwrap_or(0);
+            for l in (0..max_levels).rev() {
+                for group in 0..3 {
+                    for c in 0..n_cells {
+                        let cell = (c + m) % n_cells;
+                        let (s, k) = (cell / nk, cell % nk);
+                        if l >= r.n_lvl[k] {
+                            continue;
+                        }
+                        let j = r.lvl_off[k] + l;
+                        let i = s * nl + j;
+                        let demand = match group {
+                            0 => pending.queue[i],
+                            1 => pending.escalate[i],
+                            _ => pending.enter[i],
+                        };
+                        if demand <= 0.0 {
+                            continue;
+                        }
+                        // Extra cost per month of one admission to this pool.
+                        let paid = |j: usize| if r.stream_paid[j] { cost_now[j] } else { 0.0 };
+                        let below = if group == 1 { paid(j - 1) } else { 0.0 };
+                        let delta = paid(j) - below;
+                        let p = r.pool_of[k];
+                        let admit = if delta <= 0.0 {
+                            demand
+                        } else {
+                            let a1 = room[p] / (delta * months_left);
+                            let a2 = room_next[p] / (delta * r.price_factor[k] * 12.0);
+                            let a = a1.min(a2).max(0.0);
+                            let a = if D::PROCESS { a.floor() } else { a };
+                            a.min(demand)
+                        };
+                        room[p] -= admit * delta * months_left;
+                        room_next[p] -= admit * delta * r.price_factor[k] * 12.0;
+                        let rest = demand - admit;
+                        match group {
+                            0 => {
+                                clients[i] += admit;
+                                waiting[i] += rest;
+                            }
+                            1 => {
+                                clients[i - 1] -= admit;
+                                clients[i] += admit;
+                            }
+                            _ => {
+                                clients[i] += admit;
+                                waiting[i] += rest;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        // Costs of the month.
+        stream_spend.fill(0.0);
+        for s in 0..ns {
+            for k in 0..nk {
+                let base = s * nl + r.lvl_off[k];
+                let mut care = 0.0;
+                let mut team = 0.0;
+                for l in 0..r.n_lvl[k] {
+                    let j = r.lvl_off[k] + l;
+                    let n = clients[base + l];
+                    row[layout.clients(k, l)] += n / 12.0;
+                    if r.stream_paid[j] {
+                        care += n * cost_now[j];
+                    } else {
+                        team += n * cost_now[j];
+                    }
+                }
+                stream_spend[k] += care;
+                row[layout.stream(k, stream_col::TEAM_SPEND)] += team;
+                if waitlist.is_some() {
+                    let wsum: f64 = (0..r.n_lvl[k]).map(|l| waiting[base + l]).sum();
+                    row[layout.stream(k, stream_col::WAITING_MONTHS)] += wsum;
+                    if month == 11 {
+                        row[layout.stream(k, stream_col::WAITING_END)] += wsum;
+                    }
+                }
+            }
+        }
+        for k in 0..nk {
+            row[layout.stream(k, stream_col::SPEND)] += stream_spend[k];
+            spent[r.pool_of[k]] += stream_spend[k];
+        }
+        row[col::HOUSEHOLDS] += h_total / 12.0;
+
+        // Year end: settle the budget pools.
+        if month == 11 {
+            let mut deficit_total = 0.0;
+            let mut draw_total = 0.0;
+            let mut overrun_total = 0.0;
+            let mut reinvest_total = 0.0;
+            for p in 0..n_pools {
+                let cap = r.reserve_cap * r.pool_share[p];
+                let deficit = spent[p] - ceiling_pool[p];
+                deficit_total += deficit;
+                let mut overrun = 0.0;
+                if deficit > 0.0 {
+                    let draw = deficit.min(reserve[p]);
+                    reserve[p] -= draw;
+                    draw_total += draw;
+                    overrun = deficit - draw;
+                } else {
+                    let surplus = -deficit;
+                    let reinvest = r.reinvest * surplus;
+                    reinvest_total += reinvest;
+                    let keep = (surplus - reinvest).min((cap - reserve[p]).max(0.0));
+                    reserve[p] += keep;
+                }
+                overrun_total += overrun;
+                if n_pools > 1 {
+                    row[layout.stream(p, stream_col::CEILING)] = ceiling_pool[p];
+                    row[layout.stream(p, stream_col::OVERRUN)] = overrun;
+                }
+            }
+            let care: f64 = spent.iter().sum();
+            let team: f64 = (0..nk)
+                .map(|k| row[layout.stream(k, stream_col::TEAM_SPEND)])
+                .sum();
+            row[col::CARE_SPEND] = care;
+            row[col::TEAM_SPEND] = team;
+            row[col::TOTAL_COST] = care + team + row[col::PREVENTION_SPEND];
+            row[col::DEFICIT] = deficit_total;
+            row[col::RESERVE_DRAW] = draw_total;
+            row[col::OVERRUN] = overrun_total;
+            row[col::OVERRUN_FLAG] = if overrun_total > 0.0 { 1.0 } else { 0.0 };
+            row[col::RESERVE_END] = reserve.iter().sum();
+            row[col::REINVESTED] = reinvest_total;
+            let mut needs = 0.0;
+            let mut esc = 0.0;
+            let mut wend = 0.0;
+            let mut wmonths = 0.0;
+            for k in 0..nk {
+                needs += row[layout.stream(k, stream_col::NEW_NEEDS)];
+                esc += row[layout.stream(k, stream_col::ESCALATIONS)];
+                wend += row[layout.stream(k, stream_col::WAITING_END)];
+                wmonths += row[layout.stream(k, stream_col::WAITING_MONTHS)];
+            }
+            row[col::NEW_NEEDS] = needs;
+            row[col::ESCALATIONS] = esc;
+            row[col::WAITING_END] = wend;
+            row[col::WAITING_MONTHS] = wmonths;
+            ceiling *= 1.0 + r.indexation;
+            prevention_budget = r.prev_budget + reinvest_total;
+        }
+    }
+}
+
+/// What a run will cost before it starts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimate {
+    /// Bytes of raw results kept in memory.
+    pub bytes: f64,
+    /// Binomial draws the run will make, roughly.
+    pub draws: f64,
+}
+
+/// Largest raw result a run may keep in memory.
+pub const MAX_BYTES: f64 = 8.0 * (1u64 << 30) as f64;
+/// Largest number of draws a run may make (about a day on two cores).
+pub const MAX_DRAWS: f64 = 5e12;
+
+/// The memory and work a run of `replications` of these models will take.
+pub fn estimate(models: &[&Model], replications: u32) -> Estimate {
+    let mut bytes = 0.0;
+    let mut draws = 0.0;
+    for m in models {
+        let width = Layout::of(m).width() as f64;
+        let years = f64::from(m.horizon_years);
+        let reps = f64::from(replications);
+        bytes += reps * (years * width + m.params.len() as f64) * 8.0;
+        let slots: usize = m.streams.iter().map(|s| s.levels.len()).sum();
+        let per_month = m.strata.len() as f64 * (5.0 * m.streams.len() as f64 + 3.0 * slots as f64);
+        draws += reps * years * 12.0 * per_month;
+    }
+    Estimate { bytes, draws }
+}
+
+/// Why a run was refused before it started.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SizeError {
+    #[error(
+        "this run would keep {gib:.1} GiB of results in memory (limit {limit:.0} GiB); use fewer replications (at most about {max_reps}) or variants"
+    )]
+    Memory { gib: f64, limit: f64, max_reps: u64 },
+    #[error(
+        "this run would make about {draws:.1e} random draws, more than a day of computing; use fewer replications (at most about {max_reps})"
+    )]
+    Time { draws: f64, max_reps: u64 },
+}
+
+/// Refuses runs that cannot fit in memory or would take days.
+pub fn check_size(models: &[&Model], replications: u32) -> Result<Estimate, SizeError> {
+    let e = estimate(models, replications);
+    let per_rep = |x: f64| (x / f64::from(replications.max(1))).max(1e-9);
+    if e.bytes > MAX_BYTES {
+        return Err(SizeError::Memory {
+            gib: e.bytes / (1u64 << 30) as f64,
+            limit: MAX_BYTES / (1u64 << 30) as f64,
+            max_reps: (MAX_BYTES / per_rep(e.bytes)) as u64,
+        });
+    }
+    if e.draws > MAX_DRAWS {
+        return Err(SizeError::Time {
+            draws: e.draws,
+            max_reps: (MAX_DRAWS / per_rep(e.draws)) as u64,
+        });
+    }
+    Ok(e)
+}

@@ -1,0 +1,185 @@
+//! The compact table printed after a run: headline figures per variant and the
+//! paired comparison with the baseline, Dutch by default.
+
+use crate::fmt::{Lang, euro, percent};
+use crate::results::Summary;
+
+/// Words of the table in one language.
+struct Words {
+    replications: &'static str,
+    variant: &'static str,
+    p_any: &'static str,
+    p_last: &'static str,
+    overrun_mean: &'static str,
+    overrun_p95: &'static str,
+    total: &'static str,
+    against: &'static str,
+    difference: &'static str,
+    interval: &'static str,
+    p_saving: &'static str,
+    break_even: &'static str,
+    never: &'static str,
+    se_note: &'static str,
+}
+
+const NL: Words = Words {
+    replications: "replicaties",
+    variant: "variant",
+    p_any: "kans overschrijding (enig jaar)",
+    p_last: "kans (laatste jaar)",
+    overrun_mean: "verwachte overschrijding",
+    overrun_p95: "P95 overschrijding",
+    total: "totale kosten (gem. ± se)",
+    against: "Gepaard verschil met",
+    difference: "verschil totale kosten (± se)",
+    interval: "90%-interval",
+    p_saving: "kans op besparing",
+    break_even: "terugverdiend in",
+    never: "niet binnen horizon",
+    se_note: "se = Monte Carlo-standaardfout; overschrijding = tekort boven plafond en reserve, opgeteld over de horizon",
+};
+
+const EN: Words = Words {
+    replications: "replications",
+    variant: "variant",
+    p_any: "P(overrun, any year)",
+    p_last: "P(last year)",
+    overrun_mean: "expected overrun",
+    overrun_p95: "P95 overrun",
+    total: "total cost (mean ± se)",
+    against: "Paired difference with",
+    difference: "total cost difference (± se)",
+    interval: "90% interval",
+    p_saving: "P(saving)",
+    break_even: "break-even",
+    never: "not within horizon",
+    se_note: "se = Monte Carlo standard error; overrun = deficit beyond ceiling and reserve, summed over the horizon",
+};
+
+/// Renders the table as text lines.
+pub fn render(summary: &Summary, lang: Lang) -> String {
+    let t = match lang {
+        Lang::Nl => &NL,
+        Lang::En => &EN,
+    };
+    let sc = &summary.scenario;
+    let years = match (sc.years.first(), sc.years.last()) {
+        (Some(a), Some(b)) => format!("{a}–{b}"),
+        _ => String::new(),
+    };
+    let mut out = format!(
+        "{} — {} {}, seed {}, {}\n\n",
+        sc.name, sc.replications, t.replications, sc.seed, years
+    );
+    let mut rows = vec![vec![
+        t.variant.to_string(),
+        t.p_any.to_string(),
+        t.p_last.to_string(),
+        t.overrun_mean.to_string(),
+        t.overrun_p95.to_string(),
+        t.total.to_string(),
+    ]];
+    for v in &summary.variants {
+        let h = &v.headline;
+        rows.push(vec![
+            v.name.clone(),
+            format!(
+                "{} ± {}",
+                percent(h.p_overrun_any_year.p, 1, lang),
+                percent(h.p_overrun_any_year.se, 1, lang)
+            ),
+            percent(h.p_overrun_last_year.p, 1, lang),
+            euro(h.overrun.mean, lang),
+            euro(h.overrun.p95, lang),
+            format!(
+                "{} ± {}",
+                euro(h.total_cost.mean, lang),
+                euro(h.total_cost.se, lang)
+                    .trim_start_matches("€ ")
+                    .trim_start_matches('€')
+            ),
+        ]);
+    }
+    out.push_str(&grid(&rows));
+    if let Some(first) = summary.comparisons.first() {
+        out.push_str(&format!("\n{} {}:\n", t.against, first.baseline));
+        let mut rows = vec![vec![
+            t.variant.to_string(),
+            t.difference.to_string(),
+            t.interval.to_string(),
+            t.p_saving.to_string(),
+            t.break_even.to_string(),
+        ]];
+        for c in &summary.comparisons {
+            let d = &c.total_cost_difference;
+            rows.push(vec![
+                c.variant.clone(),
+                format!(
+                    "{} ± {}",
+                    euro(d.mean, lang),
+                    euro(d.se, lang)
+                        .trim_start_matches("€ ")
+                        .trim_start_matches('€')
+                ),
+                format!("{} … {}", euro(d.p5, lang), euro(d.p95, lang)),
+                percent(c.p_saving.p, 1, lang),
+                c.break_even_year
+                    .map_or_else(|| t.never.to_string(), |y| y.to_string()),
+            ]);
+        }
+        out.push_str(&grid(&rows));
+    }
+    out.push('\n');
+    out.push_str(t.se_note);
+    out.push('\n');
+    out
+}
+
+/// Lays rows out in columns: the first left-aligned, the others right-aligned.
+fn grid(rows: &[Vec<String>]) -> String {
+    let n = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..n)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let mut line = String::new();
+        for (c, cell) in row.iter().enumerate() {
+            let pad = widths[c] - cell.chars().count();
+            if c == 0 {
+                line.push_str(cell);
+                line.push_str(&" ".repeat(pad));
+            } else {
+                line.push_str("  ");
+                line.push_str(&" ".repeat(pad));
+                line.push_str(cell);
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grid_aligns_by_characters_not_bytes() {
+        let rows = vec![
+            vec!["a".to_string(), "€ 1".to_string()],
+            vec!["bbb".to_string(), "€ 100".to_string()],
+        ];
+        let g = grid(&rows);
+        let lines: Vec<&str> = g.lines().collect();
+        assert_eq!(lines[0], "a      € 1");
+        assert_eq!(lines[1], "bbb  € 100");
+    }
+}

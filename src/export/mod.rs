@@ -1,0 +1,44 @@
+//! Exporters: each turns a [`Summary`] (and, for per-replication tables, the
+//! raw runs) into the bytes of one or more files. The caller writes them,
+//! atomically; nothing here touches the file system.
+
+pub mod console;
+pub mod csv;
+pub mod json;
+
+use crate::engine::VariantRun;
+use crate::results::Summary;
+
+/// One output file: its name inside the output folder and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Errors while encoding an export.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("encoding {file}: {source}")]
+    Csv {
+        file: &'static str,
+        #[source]
+        source: ::csv::Error,
+    },
+    #[error("encoding summary.json: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// Turns the results of a run into files.
+pub trait Exporter {
+    fn export(
+        &self,
+        summary: &Summary,
+        runs: &[VariantRun],
+    ) -> Result<Vec<OutputFile>, ExportError>;
+}
+
+/// The exporters every run uses.
+pub fn all() -> Vec<Box<dyn Exporter>> {
+    vec![Box::new(json::Json), Box::new(csv::Csv)]
+}
