@@ -1,4 +1,6 @@
 //! Integration tests, one binary split by area (as ripgrep's tests/tests.rs).
 
+mod budget;
 mod common;
 mod engine;
+mod prevention;
