@@ -155,7 +155,7 @@ impl Prepared {
             .params
             .specs
             .iter()
-            .map(|s| rng::purpose(&format!("param/{}", s.path)))
+            .map(|s| rng::purpose(&format!("param/{}", s.draw_key())))
             .collect();
         let mut cell_purpose = Vec::new();
         for st in &model.strata {

@@ -32,6 +32,17 @@ pub struct ParamSpec {
     pub source: Option<String>,
     /// 1-based line in the scenario file where the value was given (0: default).
     pub line: usize,
+    /// The path whose random stream this parameter draws from, when not its
+    /// own: a default that copies another parameter (`budget_before` copies
+    /// the base's `budget`) draws the same value as the parameter it copies.
+    pub draw_path: Option<String>,
+}
+
+impl ParamSpec {
+    /// The key of the random stream of this parameter.
+    pub fn draw_key(&self) -> &str {
+        self.draw_path.as_deref().unwrap_or(&self.path)
+    }
 }
 
 /// All parameters of one model, in the order they were registered.

@@ -103,6 +103,7 @@ impl Spec {
                 dist,
                 source: None,
                 line: 0,
+                draw_path: None,
             })
         };
         let strata = (0..2)
