@@ -151,7 +151,10 @@ impl<'d, 'a> Builder<'d, 'a> {
                 self.d.error(
                     e.node.span.clone(),
                     key,
-                    format!("expected an array of tables (`[[{key}]]`), got {}", other.type_name()),
+                    format!(
+                        "expected an array of tables (`[[{key}]]`), got {}",
+                        other.type_name()
+                    ),
                 );
                 Vec::new()
             }
@@ -167,7 +170,10 @@ impl<'d, 'a> Builder<'d, 'a> {
                 self.d.error(
                     e.node.span.clone(),
                     &k,
-                    format!("is {} characters long; at most {max} are allowed", s.chars().count()),
+                    format!(
+                        "is {} characters long; at most {max} are allowed",
+                        s.chars().count()
+                    ),
                 );
                 None
             }
@@ -187,21 +193,30 @@ impl<'d, 'a> Builder<'d, 'a> {
     pub fn ident(&mut self, o: &mut Obj, key: &str, what: &str) -> Option<(String, Range<usize>)> {
         let span = o.take(key).map(|e| e.node.span.clone());
         let Some(span) = span else {
-            self.d.error(o.span.clone(), &o.key(key), format!("missing: every {what} needs a `name`"));
+            self.d.error(
+                o.span.clone(),
+                &o.key(key),
+                format!("missing: every {what} needs a `name`"),
+            );
             return None;
         };
         // Re-read through `string` for the type and length checks.
         let s = match &o.t.get(key).map(|e| &e.node.val) {
             Some(Val::Str(s)) => s.clone(),
             Some(other) => {
-                self.d.error(span, &o.key(key), format!("expected a string, got {}", other.type_name()));
+                self.d.error(
+                    span,
+                    &o.key(key),
+                    format!("expected a string, got {}", other.type_name()),
+                );
                 return None;
             }
             None => return None,
         };
         let ok = !s.is_empty()
             && s.len() <= MAX_NAME
-            && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
         if !ok {
             self.d.error(
                 span,
@@ -233,10 +248,21 @@ impl<'d, 'a> Builder<'d, 'a> {
     }
 
     /// An optional integer in [lo, hi].
-    pub fn integer(&mut self, o: &mut Obj, key: &str, lo: i64, hi: i64, default: Option<i64>) -> Option<i64> {
+    pub fn integer(
+        &mut self,
+        o: &mut Obj,
+        key: &str,
+        lo: i64,
+        hi: i64,
+        default: Option<i64>,
+    ) -> Option<i64> {
         let Some(e) = o.take(key) else {
             if default.is_none() {
-                self.d.error(o.span.clone(), &o.key(key), format!("missing: give a whole number from {lo} to {hi}"));
+                self.d.error(
+                    o.span.clone(),
+                    &o.key(key),
+                    format!("missing: give a whole number from {lo} to {hi}"),
+                );
             }
             return default;
         };
@@ -270,7 +296,13 @@ impl<'d, 'a> Builder<'d, 'a> {
     }
 
     /// One of a set of words.
-    pub fn choice(&mut self, o: &mut Obj, key: &str, options: &[&'static str], default: &'static str) -> &'static str {
+    pub fn choice(
+        &mut self,
+        o: &mut Obj,
+        key: &str,
+        options: &[&'static str],
+        default: &'static str,
+    ) -> &'static str {
         let Some(e) = o.take(key) else { return default };
         match &e.node.val {
             Val::Str(s) => match options.iter().find(|x| **x == s) {
@@ -293,7 +325,11 @@ impl<'d, 'a> Builder<'d, 'a> {
                 self.d.error(
                     e.node.span.clone(),
                     &o.key(key),
-                    format!("expected one of {}, got {}", options.join(", "), other.type_name()),
+                    format!(
+                        "expected one of {}, got {}",
+                        options.join(", "),
+                        other.type_name()
+                    ),
                 );
                 default
             }
@@ -314,21 +350,46 @@ impl<'d, 'a> Builder<'d, 'a> {
 
     /// A placeholder after an error, so building can go on.
     fn placeholder(&mut self, path: &str, domain: Domain) -> Param {
-        let v = if domain.lo <= 0.0 && domain.hi >= 0.0 { 0.0 } else { domain.lo };
-        self.push(path, Dist::fixed(v).unwrap_or(Dist::Fixed { value: 0.0 }), None, 0)
+        let v = if domain.lo <= 0.0 && domain.hi >= 0.0 {
+            0.0
+        } else {
+            domain.lo
+        };
+        self.push(
+            path,
+            Dist::fixed(v).unwrap_or(Dist::Fixed { value: 0.0 }),
+            None,
+            0,
+        )
     }
 
     /// Reads parameter `key` of `o` (path `path`): a number, `{ value, source }`
     /// or a distribution table; checks it against `domain`.
-    pub fn param(&mut self, o: &mut Obj, key: &str, path: &str, domain: Domain, default: Option<f64>) -> Param {
+    pub fn param(
+        &mut self,
+        o: &mut Obj,
+        key: &str,
+        path: &str,
+        domain: Domain,
+        default: Option<f64>,
+    ) -> Param {
         let Some(e) = o.take(key) else {
             return match default {
-                Some(v) => self.push(path, Dist::fixed(v).unwrap_or(Dist::Fixed { value: 0.0 }), None, 0),
+                Some(v) => self.push(
+                    path,
+                    Dist::fixed(v).unwrap_or(Dist::Fixed { value: 0.0 }),
+                    None,
+                    0,
+                ),
                 None => {
                     self.d.error(
                         o.span.clone(),
                         path,
-                        format!("missing: give a number in [{}, {}] or a distribution", num(domain.lo), num(domain.hi)),
+                        format!(
+                            "missing: give a number in [{}, {}] or a distribution",
+                            num(domain.lo),
+                            num(domain.hi)
+                        ),
                     );
                     self.placeholder(path, domain)
                 }
@@ -354,7 +415,12 @@ impl<'d, 'a> Builder<'d, 'a> {
         let (lo, hi) = dist.support();
         if lo < domain.lo || hi > domain.hi {
             let msg = if dist.is_fixed() {
-                format!("must be in [{}, {}], got {}", num(domain.lo), num(domain.hi), num(lo))
+                format!(
+                    "must be in [{}, {}], got {}",
+                    num(domain.lo),
+                    num(domain.hi),
+                    num(lo)
+                )
             } else {
                 format!(
                     "the {} distribution ranges over [{}, {}], outside the valid range [{}, {}]; {}",
@@ -397,13 +463,22 @@ impl<'d, 'a> Builder<'d, 'a> {
 
     fn fixed(&mut self, x: f64, node: &Node, path: &str) -> Option<Dist> {
         if !x.is_finite() {
-            self.d.error(node.span.clone(), path, format!("must be a finite number, got {x}"));
+            self.d.error(
+                node.span.clone(),
+                path,
+                format!("must be a finite number, got {x}"),
+            );
             return None;
         }
         Dist::fixed(x).ok()
     }
 
-    fn dist_table(&mut self, t: &Table, span: Range<usize>, path: &str) -> Option<(Dist, Option<String>)> {
+    fn dist_table(
+        &mut self,
+        t: &Table,
+        span: Range<usize>,
+        path: &str,
+    ) -> Option<(Dist, Option<String>)> {
         let mut o = Obj::new(t, path, span.clone());
         let source = self.string(&mut o, "source", MAX_TEXT);
         let kind = match o.take("dist").map(|e| &e.node) {
@@ -416,7 +491,10 @@ impl<'d, 'a> Builder<'d, 'a> {
                 );
                 return None;
             }
-            Some(Node { val: Val::Str(s), span: sspan }) => match DISTS.iter().find(|(n, _)| n == s) {
+            Some(Node {
+                val: Val::Str(s),
+                span: sspan,
+            }) => match DISTS.iter().find(|(n, _)| n == s) {
                 Some((n, _)) => n,
                 None => {
                     self.d.error(
@@ -436,17 +514,27 @@ impl<'d, 'a> Builder<'d, 'a> {
                 self.d.error(
                     other.span.clone(),
                     &join(path, "dist"),
-                    format!("expected the name of a distribution, got {}", other.val.type_name()),
+                    format!(
+                        "expected the name of a distribution, got {}",
+                        other.val.type_name()
+                    ),
                 );
                 return None;
             }
         };
-        let fields = DISTS.iter().find(|(n, _)| *n == kind).map_or(&[][..], |(_, f)| *f);
+        let fields = DISTS
+            .iter()
+            .find(|(n, _)| *n == kind)
+            .map_or(&[][..], |(_, f)| *f);
         let mut ok = true;
         let mut get = |b: &mut Self, o: &mut Obj, name: &str, default: Option<f64>| -> f64 {
             match o.take(name) {
                 None => default.unwrap_or_else(|| {
-                    b.d.error(o.span.clone(), &o.key(name), format!("missing: the {kind} distribution needs `{name}`"));
+                    b.d.error(
+                        o.span.clone(),
+                        &o.key(name),
+                        format!("missing: the {kind} distribution needs `{name}`"),
+                    );
                     ok = false;
                     f64::NAN
                 }),
@@ -454,7 +542,11 @@ impl<'d, 'a> Builder<'d, 'a> {
                     Val::Int(x) => x as f64,
                     Val::Float(x) if x.is_finite() => x,
                     Val::Float(x) => {
-                        b.d.error(e.node.span.clone(), &o.key(name), format!("must be a finite number, got {x}"));
+                        b.d.error(
+                            e.node.span.clone(),
+                            &o.key(name),
+                            format!("must be a finite number, got {x}"),
+                        );
                         ok = false;
                         f64::NAN
                     }
@@ -476,7 +568,10 @@ impl<'d, 'a> Builder<'d, 'a> {
                 Dist::fixed(v)
             }
             "uniform" => {
-                let (a, b) = (get(self, &mut o, "min", None), get(self, &mut o, "max", None));
+                let (a, b) = (
+                    get(self, &mut o, "min", None),
+                    get(self, &mut o, "max", None),
+                );
                 Dist::uniform(a, b)
             }
             "triangular" => {
@@ -580,13 +675,13 @@ pub fn model(
     }
     // Uncertainty switches.
     let (mut pu, mut proc_u) = (true, true);
-    if let Some(e) = o.take("uncertainty") {
-        if let Some(t) = b.table(e, "uncertainty") {
-            let mut u = Obj::new(t, "uncertainty", e.node.span.clone());
-            pu = b.boolean(&mut u, "parameters", true);
-            proc_u = b.boolean(&mut u, "process", true);
-            u.finish(b.d, &["parameters", "process"]);
-        }
+    if let Some(e) = o.take("uncertainty")
+        && let Some(t) = b.table(e, "uncertainty")
+    {
+        let mut u = Obj::new(t, "uncertainty", e.node.span.clone());
+        pu = b.boolean(&mut u, "parameters", true);
+        proc_u = b.boolean(&mut u, "process", true);
+        u.finish(b.d, &["parameters", "process"]);
     }
     // Strata.
     let mut strata = Vec::new();
@@ -601,11 +696,10 @@ pub fn model(
                 let mut s = Obj::new(t, format!("stratum[{}]", i + 1), span.clone());
                 let name = b.ident(&mut s, "name", "stratum");
                 let name_s = name.as_ref().map_or(format!("{}", i + 1), |n| n.0.clone());
-                if let Some((n, nspan)) = &name {
-                    if strata.iter().any(|x: &Stratum| &x.name == n) {
+                if let Some((n, nspan)) = &name
+                    && strata.iter().any(|x: &Stratum| &x.name == n) {
                         b.d.error(nspan.clone(), &format!("stratum.{n}"), format!("a second stratum named '{n}'; names must be unique"));
                     }
-                }
                 s.path = format!("stratum.{name_s}");
                 let label = b.string(&mut s, "label", MAX_LABEL).unwrap_or_else(|| name_s.clone());
                 let households = b.param(&mut s, "households", &format!("stratum.{name_s}.households"), dom(0.0, 1e8), None);
@@ -619,11 +713,19 @@ pub fn model(
     // Streams.
     let mut streams: Vec<Stream> = Vec::new();
     match o.take("stream") {
-        None => b.d.error(0..0, "stream", "missing: give at least one `[[stream]]` (a budget line with its `[[stream.level]]`s)"),
+        None => b.d.error(
+            0..0,
+            "stream",
+            "missing: give at least one `[[stream]]` (a budget line with its `[[stream.level]]`s)",
+        ),
         Some(e) => {
             let items = b.tables(e, "stream");
             if items.len() > MAX_STREAMS {
-                b.d.error(e.node.span.clone(), "stream", format!("{} streams; at most {MAX_STREAMS} are allowed", items.len()));
+                b.d.error(
+                    e.node.span.clone(),
+                    "stream",
+                    format!("{} streams; at most {MAX_STREAMS} are allowed", items.len()),
+                );
             }
             for (i, (t, span)) in items.into_iter().take(MAX_STREAMS).enumerate() {
                 let st = stream(b, t, span, i, &stratum_names, &streams);
@@ -634,17 +736,35 @@ pub fn model(
     // Prevention.
     let empty = Table::default();
     let (pt, pspan) = match o.take("prevention") {
-        Some(e) => (b.table(e, "prevention").unwrap_or(&empty), e.node.span.clone()),
+        Some(e) => (
+            b.table(e, "prevention").unwrap_or(&empty),
+            e.node.span.clone(),
+        ),
         None => (&empty, 0..0),
     };
     let mut p = Obj::new(pt, "prevention", pspan);
-    let budget_p = b.param(&mut p, "budget", "prevention.budget", dom(0.0, 1e10), Some(0.0));
+    let budget_p = b.param(
+        &mut p,
+        "budget",
+        "prevention.budget",
+        dom(0.0, 1e10),
+        Some(0.0),
+    );
     let budget_before = match p.t.get("budget_before") {
-        Some(_) => b.param(&mut p, "budget_before", "prevention.budget_before", dom(0.0, 1e10), None),
+        Some(_) => b.param(
+            &mut p,
+            "budget_before",
+            "prevention.budget_before",
+            dom(0.0, 1e10),
+            None,
+        ),
         None => {
             // Default: the base's budget, drawn from the base budget's stream.
             let (dist, source) = match base {
-                Some(bi) => (bi.prevention_budget.clone(), bi.prevention_budget_source.clone()),
+                Some(bi) => (
+                    bi.prevention_budget.clone(),
+                    bi.prevention_budget_source.clone(),
+                ),
                 None => {
                     let spec = b.params.get(budget_p);
                     (spec.dist.clone(), spec.source.clone())
@@ -659,11 +779,21 @@ pub fn model(
             })
         }
     };
-    let ramp = b.param(&mut p, "ramp_up_months", "prevention.ramp_up_months", dom(0.0, 600.0), Some(12.0));
+    let ramp = b.param(
+        &mut p,
+        "ramp_up_months",
+        "prevention.ramp_up_months",
+        dom(0.0, 600.0),
+        Some(12.0),
+    );
     p.finish(b.d, &["budget", "budget_before", "ramp_up_months"]);
     // Prevention shares must divide the budget.
-    let share_sum: f64 = streams.iter().map(|s| b.params.get(s.prevention.share).dist.mean()).sum();
-    let spends = b.params.get(budget_p).dist.support().1 > 0.0 || b.params.get(budget_before).dist.support().1 > 0.0;
+    let share_sum: f64 = streams
+        .iter()
+        .map(|s| b.params.get(s.prevention.share).dist.mean())
+        .sum();
+    let spends = b.params.get(budget_p).dist.support().1 > 0.0
+        || b.params.get(budget_before).dist.support().1 > 0.0;
     if (share_sum - 1.0).abs() > 1e-6 && (spends || share_sum.abs() > 1e-12) {
         b.d.error(
             pt.get("budget").map_or(0..0, |e| e.node.span.clone()),
@@ -677,7 +807,11 @@ pub fn model(
     // Budget.
     let budget = match o.take("budget") {
         None => {
-            b.d.error(0..0, "budget", "missing: give a `[budget]` table with at least `ceiling`");
+            b.d.error(
+                0..0,
+                "budget",
+                "missing: give a `[budget]` table with at least `ceiling`",
+            );
             budget_table(b, &empty, 0..0, &streams)
         }
         Some(e) => match b.table(e, "budget") {
@@ -686,9 +820,26 @@ pub fn model(
         },
     };
     let valid = if base.is_some() {
-        &["name", "description", "uncertainty", "stratum", "stream", "prevention", "budget"][..]
+        &[
+            "name",
+            "description",
+            "uncertainty",
+            "stratum",
+            "stream",
+            "prevention",
+            "budget",
+        ][..]
     } else {
-        &["meta", "uncertainty", "stratum", "stream", "prevention", "budget", "correlation", "variant"][..]
+        &[
+            "meta",
+            "uncertainty",
+            "stratum",
+            "stream",
+            "prevention",
+            "budget",
+            "correlation",
+            "variant",
+        ][..]
     };
     o.finish(b.d, valid);
     Model {
@@ -711,20 +862,51 @@ pub fn model(
     }
 }
 
-fn stream(b: &mut Builder, t: &Table, span: Range<usize>, i: usize, strata: &[String], earlier: &[Stream]) -> Stream {
+fn stream(
+    b: &mut Builder,
+    t: &Table,
+    span: Range<usize>,
+    i: usize,
+    strata: &[String],
+    earlier: &[Stream],
+) -> Stream {
     let mut s = Obj::new(t, format!("stream[{}]", i + 1), span.clone());
     let name = b.ident(&mut s, "name", "stream");
     let n = name.as_ref().map_or(format!("{}", i + 1), |n| n.0.clone());
-    if let Some((nm, nspan)) = &name {
-        if earlier.iter().any(|x| &x.name == nm) {
-            b.d.error(nspan.clone(), &format!("stream.{nm}"), format!("a second stream named '{nm}'; names must be unique"));
-        }
+    if let Some((nm, nspan)) = &name
+        && earlier.iter().any(|x| &x.name == nm)
+    {
+        b.d.error(
+            nspan.clone(),
+            &format!("stream.{nm}"),
+            format!("a second stream named '{nm}'; names must be unique"),
+        );
     }
     s.path = format!("stream.{n}");
-    let label = b.string(&mut s, "label", MAX_LABEL).unwrap_or_else(|| n.clone());
-    let incidence = b.param(&mut s, "incidence", &format!("stream.{n}.incidence"), dom(0.0, 5.0), None);
-    let early = b.param(&mut s, "early_signal_share", &format!("stream.{n}.early_signal_share"), PROBABILITY, Some(0.0));
-    let price = b.param(&mut s, "price_index", &format!("stream.{n}.price_index"), RATE, Some(0.0));
+    let label = b
+        .string(&mut s, "label", MAX_LABEL)
+        .unwrap_or_else(|| n.clone());
+    let incidence = b.param(
+        &mut s,
+        "incidence",
+        &format!("stream.{n}.incidence"),
+        dom(0.0, 5.0),
+        None,
+    );
+    let early = b.param(
+        &mut s,
+        "early_signal_share",
+        &format!("stream.{n}.early_signal_share"),
+        PROBABILITY,
+        Some(0.0),
+    );
+    let price = b.param(
+        &mut s,
+        "price_index",
+        &format!("stream.{n}.price_index"),
+        RATE,
+        Some(0.0),
+    );
     // Risk multipliers per stratum.
     let risk_t = s.take("risk");
     let mut risk = Vec::with_capacity(strata.len());
@@ -755,45 +937,92 @@ fn stream(b: &mut Builder, t: &Table, span: Range<usize>, i: usize, strata: &[St
     // Relapse.
     let empty = Table::default();
     let (rt, rspan) = match s.take("relapse") {
-        Some(e) => (b.table(e, &format!("stream.{n}.relapse")).unwrap_or(&empty), e.node.span.clone()),
+        Some(e) => (
+            b.table(e, &format!("stream.{n}.relapse")).unwrap_or(&empty),
+            e.node.span.clone(),
+        ),
         None => (&empty, span.clone()),
     };
     let mut r = Obj::new(rt, format!("stream.{n}.relapse"), rspan);
     let relapse = Relapse {
-        rate: b.param(&mut r, "rate", &format!("stream.{n}.relapse.rate"), PROBABILITY, Some(0.0)),
-        window_months: b.param(&mut r, "window_months", &format!("stream.{n}.relapse.window_months"), dom(1.0, 600.0), Some(12.0)),
+        rate: b.param(
+            &mut r,
+            "rate",
+            &format!("stream.{n}.relapse.rate"),
+            PROBABILITY,
+            Some(0.0),
+        ),
+        window_months: b.param(
+            &mut r,
+            "window_months",
+            &format!("stream.{n}.relapse.window_months"),
+            dom(1.0, 600.0),
+            Some(12.0),
+        ),
     };
     r.finish(b.d, &["rate", "window_months"]);
     // Levels.
     let mut levels: Vec<Level> = Vec::new();
     match s.take("level") {
-        None => b.d.error(span.clone(), &format!("stream.{n}.level"), "missing: give at least one `[[stream.level]]`"),
+        None => b.d.error(
+            span.clone(),
+            &format!("stream.{n}.level"),
+            "missing: give at least one `[[stream.level]]`",
+        ),
         Some(e) => {
             let items = b.tables(e, &format!("stream.{n}.level"));
             if items.len() > MAX_LEVELS {
-                b.d.error(e.node.span.clone(), &format!("stream.{n}.level"), format!("{} levels; at most {MAX_LEVELS} are allowed", items.len()));
+                b.d.error(
+                    e.node.span.clone(),
+                    &format!("stream.{n}.level"),
+                    format!("{} levels; at most {MAX_LEVELS} are allowed", items.len()),
+                );
             }
             let count = items.len().min(MAX_LEVELS);
             for (j, (lt, lspan)) in items.into_iter().take(MAX_LEVELS).enumerate() {
                 let mut l = Obj::new(lt, format!("stream.{n}.level[{}]", j + 1), lspan);
                 let lname = b.ident(&mut l, "name", "level");
                 let ln = lname.as_ref().map_or(format!("{}", j + 1), |x| x.0.clone());
-                if let Some((nm, nspan)) = &lname {
-                    if levels.iter().any(|x| &x.name == nm) {
-                        b.d.error(nspan.clone(), &format!("stream.{n}.level.{nm}"), format!("a second level named '{nm}' in stream '{n}'"));
-                    }
+                if let Some((nm, nspan)) = &lname
+                    && levels.iter().any(|x| &x.name == nm)
+                {
+                    b.d.error(
+                        nspan.clone(),
+                        &format!("stream.{n}.level.{nm}"),
+                        format!("a second level named '{nm}' in stream '{n}'"),
+                    );
                 }
                 l.path = format!("stream.{n}.level.{ln}");
-                let label = b.string(&mut l, "label", MAX_LABEL).unwrap_or_else(|| ln.clone());
+                let label = b
+                    .string(&mut l, "label", MAX_LABEL)
+                    .unwrap_or_else(|| ln.clone());
                 let paid_by = match b.choice(&mut l, "paid_by", &["stream", "team"], "stream") {
                     "team" => Payer::Team,
                     _ => Payer::Stream,
                 };
                 let base = format!("stream.{n}.level.{ln}");
-                let cost = b.param(&mut l, "cost_per_month", &format!("{base}.cost_per_month"), dom(0.0, 1e6), None);
-                let dur = b.param(&mut l, "mean_duration_months", &format!("{base}.mean_duration_months"), dom(1.0, 1200.0), None);
+                let cost = b.param(
+                    &mut l,
+                    "cost_per_month",
+                    &format!("{base}.cost_per_month"),
+                    dom(0.0, 1e6),
+                    None,
+                );
+                let dur = b.param(
+                    &mut l,
+                    "mean_duration_months",
+                    &format!("{base}.mean_duration_months"),
+                    dom(1.0, 1200.0),
+                    None,
+                );
                 let esc_node = lt.get("escalation").map(|e| e.node.span.clone());
-                let esc = b.param(&mut l, "escalation", &format!("{base}.escalation"), PROBABILITY, Some(0.0));
+                let esc = b.param(
+                    &mut l,
+                    "escalation",
+                    &format!("{base}.escalation"),
+                    PROBABILITY,
+                    Some(0.0),
+                );
                 if j + 1 == count {
                     let d = &b.params.get(esc).dist;
                     if d.support() != (0.0, 0.0) {
@@ -804,14 +1033,38 @@ fn stream(b: &mut Builder, t: &Table, span: Range<usize>, i: usize, strata: &[St
                         );
                     }
                 }
-                l.finish(b.d, &["name", "label", "paid_by", "cost_per_month", "mean_duration_months", "escalation"]);
-                levels.push(Level { name: ln, label, paid_by, cost_per_month: cost, mean_duration_months: dur, escalation: esc });
+                l.finish(
+                    b.d,
+                    &[
+                        "name",
+                        "label",
+                        "paid_by",
+                        "cost_per_month",
+                        "mean_duration_months",
+                        "escalation",
+                    ],
+                );
+                levels.push(Level {
+                    name: ln,
+                    label,
+                    paid_by,
+                    cost_per_month: cost,
+                    mean_duration_months: dur,
+                    escalation: esc,
+                });
             }
         }
     }
     if levels.is_empty() {
         // A placeholder so the model stays well-formed while errors are reported.
-        let p = |b: &mut Builder, k: &str, v: f64| b.push(&format!("stream.{n}.level.1.{k}"), Dist::Fixed { value: v }, None, 0);
+        let p = |b: &mut Builder, k: &str, v: f64| {
+            b.push(
+                &format!("stream.{n}.level.1.{k}"),
+                Dist::Fixed { value: v },
+                None,
+                0,
+            )
+        };
         levels.push(Level {
             name: "1".into(),
             label: "1".into(),
@@ -823,23 +1076,71 @@ fn stream(b: &mut Builder, t: &Table, span: Range<usize>, i: usize, strata: &[St
     }
     // Prevention effects.
     let (pt, pspan) = match s.take("prevention") {
-        Some(e) => (b.table(e, &format!("stream.{n}.prevention")).unwrap_or(&empty), e.node.span.clone()),
+        Some(e) => (
+            b.table(e, &format!("stream.{n}.prevention"))
+                .unwrap_or(&empty),
+            e.node.span.clone(),
+        ),
         None => (&empty, span),
     };
     let mut p = Obj::new(pt, format!("stream.{n}.prevention"), pspan);
     let pp = |k: &str| format!("stream.{n}.prevention.{k}");
     let prevention = StreamPrevention {
         share: b.param(&mut p, "share", &pp("share"), SHARE_FIXED, Some(0.0)),
-        saturation: b.param(&mut p, "saturation", &pp("saturation"), dom(1e-9, 1e6), Some(50.0)),
-        case_finding: b.param(&mut p, "case_finding", &pp("case_finding"), dom(0.0, 10.0), Some(0.0)),
-        early_signal: b.param(&mut p, "early_signal", &pp("early_signal"), PROBABILITY, Some(0.0)),
-        escalation: b.param(&mut p, "escalation", &pp("escalation"), PROBABILITY, Some(0.0)),
+        saturation: b.param(
+            &mut p,
+            "saturation",
+            &pp("saturation"),
+            dom(1e-9, 1e6),
+            Some(50.0),
+        ),
+        case_finding: b.param(
+            &mut p,
+            "case_finding",
+            &pp("case_finding"),
+            dom(0.0, 10.0),
+            Some(0.0),
+        ),
+        early_signal: b.param(
+            &mut p,
+            "early_signal",
+            &pp("early_signal"),
+            PROBABILITY,
+            Some(0.0),
+        ),
+        escalation: b.param(
+            &mut p,
+            "escalation",
+            &pp("escalation"),
+            PROBABILITY,
+            Some(0.0),
+        ),
         relapse: b.param(&mut p, "relapse", &pp("relapse"), PROBABILITY, Some(0.0)),
     };
-    p.finish(b.d, &["share", "saturation", "case_finding", "early_signal", "escalation", "relapse"]);
+    p.finish(
+        b.d,
+        &[
+            "share",
+            "saturation",
+            "case_finding",
+            "early_signal",
+            "escalation",
+            "relapse",
+        ],
+    );
     s.finish(
         b.d,
-        &["name", "label", "incidence", "early_signal_share", "price_index", "risk", "relapse", "level", "prevention"],
+        &[
+            "name",
+            "label",
+            "incidence",
+            "early_signal_share",
+            "price_index",
+            "risk",
+            "relapse",
+            "level",
+            "prevention",
+        ],
     );
     Stream {
         name: n,
@@ -881,26 +1182,76 @@ fn budget_table(b: &mut Builder, t: &Table, span: Range<usize>, streams: &[Strea
                     b.d.error(
                         x.key_span.clone(),
                         &format!("budget.shares.{}", clip(&x.key)),
-                        format!("there is no stream named '{}'{}; the streams are: {}", clip(&x.key), did_you_mean(&x.key, names.iter().copied()), names.join(", ")),
+                        format!(
+                            "there is no stream named '{}'{}; the streams are: {}",
+                            clip(&x.key),
+                            did_you_mean(&x.key, names.iter().copied()),
+                            names.join(", ")
+                        ),
                     );
                 }
             }
             let sum: f64 = shares.iter().map(|&p| b.params.get(p).dist.mean()).sum();
             if (sum - 1.0).abs() > 1e-6 && (mode == "siloed" || sum > 0.0) {
-                b.d.error(e.node.span.clone(), "budget.shares", format!("the shares add up to {}; they must add up to 1", num((sum * 1e6).round() / 1e6)));
+                b.d.error(
+                    e.node.span.clone(),
+                    "budget.shares",
+                    format!(
+                        "the shares add up to {}; they must add up to 1",
+                        num((sum * 1e6).round() / 1e6)
+                    ),
+                );
             }
         }
     } else if mode == "siloed" {
-        b.d.error(span.clone(), "budget.shares", "missing: siloed budgets need `shares = { <stream> = <share>, … }` adding up to 1");
+        b.d.error(
+            span.clone(),
+            "budget.shares",
+            "missing: siloed budgets need `shares = { <stream> = <share>, … }` adding up to 1",
+        );
     }
     let policy = b.choice(&mut o, "policy", &["overspend", "waitlist"], "overspend");
-    let factor = b.param(&mut o, "wait_escalation_factor", "budget.wait_escalation_factor", dom(1.0, 100.0), Some(1.5));
-    let reserve_initial = b.param(&mut o, "reserve_initial", "budget.reserve_initial", EUROS, Some(0.0));
-    let reserve_cap = b.param(&mut o, "reserve_cap", "budget.reserve_cap", EUROS, Some(0.0));
-    let reinvest = b.param(&mut o, "reinvest_share", "budget.reinvest_share", PROBABILITY, Some(0.0));
+    let factor = b.param(
+        &mut o,
+        "wait_escalation_factor",
+        "budget.wait_escalation_factor",
+        dom(1.0, 100.0),
+        Some(1.5),
+    );
+    let reserve_initial = b.param(
+        &mut o,
+        "reserve_initial",
+        "budget.reserve_initial",
+        EUROS,
+        Some(0.0),
+    );
+    let reserve_cap = b.param(
+        &mut o,
+        "reserve_cap",
+        "budget.reserve_cap",
+        EUROS,
+        Some(0.0),
+    );
+    let reinvest = b.param(
+        &mut o,
+        "reinvest_share",
+        "budget.reinvest_share",
+        PROBABILITY,
+        Some(0.0),
+    );
     o.finish(
         b.d,
-        &["ceiling", "indexation", "mode", "shares", "policy", "wait_escalation_factor", "reserve_initial", "reserve_cap", "reinvest_share"],
+        &[
+            "ceiling",
+            "indexation",
+            "mode",
+            "shares",
+            "policy",
+            "wait_escalation_factor",
+            "reserve_initial",
+            "reserve_cap",
+            "reinvest_share",
+        ],
     );
     Budget {
         ceiling,
@@ -911,7 +1262,9 @@ fn budget_table(b: &mut Builder, t: &Table, span: Range<usize>, streams: &[Strea
             BudgetMode::Pooled
         },
         policy: if policy == "waitlist" {
-            Policy::Waitlist { wait_escalation_factor: factor }
+            Policy::Waitlist {
+                wait_escalation_factor: factor,
+            }
         } else {
             Policy::Overspend
         },

@@ -40,7 +40,11 @@ impl fmt::Display for Diagnostics {
         }
         let n = self.0.len();
         let file = self.0.first().map_or("", |d| d.file.as_str());
-        writeln!(f, "{file}: {n} problem{} found", if n == 1 { "" } else { "s" })
+        writeln!(
+            f,
+            "{file}: {n} problem{} found",
+            if n == 1 { "" } else { "s" }
+        )
     }
 }
 
@@ -132,7 +136,13 @@ pub fn clip(s: &str) -> String {
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
     let best = candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(word, c), strsim::levenshtein(word, c), c))
+        .map(|c| {
+            (
+                strsim::jaro_winkler(word, c),
+                strsim::levenshtein(word, c),
+                c,
+            )
+        })
         .filter(|&(jw, lev, _)| jw > 0.85 || lev <= 2)
         .max_by(|a, b| a.0.total_cmp(&b.0));
     match best {
@@ -156,7 +166,10 @@ mod tests {
 
     #[test]
     fn suggestions_only_when_close() {
-        assert_eq!(did_you_mean("incidance", ["incidence", "label"]), "; did you mean `incidence`?");
+        assert_eq!(
+            did_you_mean("incidance", ["incidence", "label"]),
+            "; did you mean `incidence`?"
+        );
         assert_eq!(did_you_mean("zzz", ["incidence", "label"]), "");
     }
 
@@ -175,7 +188,10 @@ mod tests {
             key: "budget.ceiling".into(),
             message: "must be at least 0, got -1".into(),
         };
-        assert_eq!(d.to_string(), "w.toml:3:1: budget.ceiling: must be at least 0, got -1");
+        assert_eq!(
+            d.to_string(),
+            "w.toml:3:1: budget.ceiling: must be at least 0, got -1"
+        );
         let all = Diagnostics(vec![d]).to_string();
         assert!(all.ends_with("w.toml: 1 problem found\n"));
     }

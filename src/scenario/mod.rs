@@ -27,7 +27,14 @@ pub const MAX_FILE_BYTES: usize = 1 << 20;
 pub fn parse(text: &str, file: &str) -> Result<Scenario, Diagnostics> {
     let mut d = Diag::new(file, text);
     if text.len() > MAX_FILE_BYTES {
-        d.error(0..0, "", format!("the file is {} bytes; a scenario may be at most 1 MiB", text.len()));
+        d.error(
+            0..0,
+            "",
+            format!(
+                "the file is {} bytes; a scenario may be at most 1 MiB",
+                text.len()
+            ),
+        );
         return Err(Diagnostics(d.into_list()));
     }
     let Some(root) = tree::parse(text, &mut d) else {
@@ -82,7 +89,11 @@ fn meta(b: &mut Builder, root: &Table) -> Meta {
     let (t, span) = match root.get("meta") {
         Some(e) => (b.table(e, "meta").unwrap_or(&empty), e.node.span.clone()),
         None => {
-            b.d.error(0..0, "meta", "missing: give a `[meta]` table with at least `name` and `horizon_years`");
+            b.d.error(
+                0..0,
+                "meta",
+                "missing: give a `[meta]` table with at least `name` and `horizon_years`",
+            );
             (&empty, 0..0)
         }
     };
@@ -91,15 +102,41 @@ fn meta(b: &mut Builder, root: &Table) -> Meta {
     if name.is_none() && t.get("name").is_none() && root.get("meta").is_some() {
         b.d.error(span, "meta.name", "missing: give the scenario a `name`");
     }
-    let description = b.string(&mut o, "description", build::MAX_TEXT).unwrap_or_default();
-    let start_year = b.integer(&mut o, "start_year", 2000, 2100, Some(2027)).unwrap_or(2027);
-    let horizon = b.integer(&mut o, "horizon_years", 1, 50, if root.get("meta").is_some() { None } else { Some(5) });
-    let replications = b.integer(&mut o, "replications", 1, 10_000_000, Some(1000)).unwrap_or(1000);
+    let description = b
+        .string(&mut o, "description", build::MAX_TEXT)
+        .unwrap_or_default();
+    let start_year = b
+        .integer(&mut o, "start_year", 2000, 2100, Some(2027))
+        .unwrap_or(2027);
+    let horizon = b.integer(
+        &mut o,
+        "horizon_years",
+        1,
+        50,
+        if root.get("meta").is_some() {
+            None
+        } else {
+            Some(5)
+        },
+    );
+    let replications = b
+        .integer(&mut o, "replications", 1, 10_000_000, Some(1000))
+        .unwrap_or(1000);
     let seed = b.integer(&mut o, "seed", 0, i64::MAX, Some(1)).unwrap_or(1);
-    let baseline = b.string(&mut o, "baseline", 100).unwrap_or_else(|| "basis".into());
+    let baseline = b
+        .string(&mut o, "baseline", 100)
+        .unwrap_or_else(|| "basis".into());
     o.finish(
         b.d,
-        &["name", "description", "start_year", "horizon_years", "replications", "seed", "baseline"],
+        &[
+            "name",
+            "description",
+            "start_year",
+            "horizon_years",
+            "replications",
+            "seed",
+            "baseline",
+        ],
     );
     Meta {
         name: name.unwrap_or_default(),
@@ -113,7 +150,11 @@ fn meta(b: &mut Builder, root: &Table) -> Meta {
 }
 
 /// Reads `[[correlation]]` groups against the base model's parameters.
-fn correlations(b: &mut Builder, root: &Table, base: &Model) -> Vec<(Vec<String>, CorrelationMatrix)> {
+fn correlations(
+    b: &mut Builder,
+    root: &Table,
+    base: &Model,
+) -> Vec<(Vec<String>, CorrelationMatrix)> {
     let Some(e) = root.get("correlation") else {
         return Vec::new();
     };
@@ -123,12 +164,23 @@ fn correlations(b: &mut Builder, root: &Table, base: &Model) -> Vec<(Vec<String>
         let mut o = Obj::new(t, key.clone(), span.clone());
         let mut paths = Vec::new();
         match o.take("parameters").map(|e| &e.node) {
-            None => b.d.error(span.clone(), &format!("{key}.parameters"), "missing: list the paths of the correlated parameters"),
+            None => b.d.error(
+                span.clone(),
+                &format!("{key}.parameters"),
+                "missing: list the paths of the correlated parameters",
+            ),
             Some(n) => match &n.val {
                 Val::Array(items) => {
                     for it in items {
                         let Val::Str(p) = &it.val else {
-                            b.d.error(it.span.clone(), &format!("{key}.parameters"), format!("expected a parameter path (a string), got {}", it.val.type_name()));
+                            b.d.error(
+                                it.span.clone(),
+                                &format!("{key}.parameters"),
+                                format!(
+                                    "expected a parameter path (a string), got {}",
+                                    it.val.type_name()
+                                ),
+                            );
                             continue;
                         };
                         match base.params.find(p) {
@@ -155,10 +207,21 @@ fn correlations(b: &mut Builder, root: &Table, base: &Model) -> Vec<(Vec<String>
                         }
                     }
                     if items.len() < 2 {
-                        b.d.error(n.span.clone(), &format!("{key}.parameters"), "a correlation needs at least two parameters");
+                        b.d.error(
+                            n.span.clone(),
+                            &format!("{key}.parameters"),
+                            "a correlation needs at least two parameters",
+                        );
                     }
                 }
-                other => b.d.error(n.span.clone(), &format!("{key}.parameters"), format!("expected an array of parameter paths, got {}", other.type_name())),
+                other => b.d.error(
+                    n.span.clone(),
+                    &format!("{key}.parameters"),
+                    format!(
+                        "expected an array of parameter paths, got {}",
+                        other.type_name()
+                    ),
+                ),
             },
         }
         let n_listed = t.get("parameters").and_then(|e| match &e.node.val {
@@ -167,7 +230,11 @@ fn correlations(b: &mut Builder, root: &Table, base: &Model) -> Vec<(Vec<String>
         });
         let mut rows: Option<Vec<Vec<f64>>> = None;
         match o.take("matrix").map(|e| &e.node) {
-            None => b.d.error(span.clone(), &format!("{key}.matrix"), "missing: give the correlation matrix as an array of rows"),
+            None => b.d.error(
+                span.clone(),
+                &format!("{key}.matrix"),
+                "missing: give the correlation matrix as an array of rows",
+            ),
             Some(n) => {
                 let mut ok = true;
                 let mut m = Vec::new();
@@ -181,43 +248,62 @@ fn correlations(b: &mut Builder, root: &Table, base: &Model) -> Vec<(Vec<String>
                                     Val::Float(v) if v.is_finite() => row.push(v),
                                     _ => {
                                         ok = false;
-                                        b.d.error(x.span.clone(), &format!("{key}.matrix"), "matrix entries must be finite numbers");
+                                        b.d.error(
+                                            x.span.clone(),
+                                            &format!("{key}.matrix"),
+                                            "matrix entries must be finite numbers",
+                                        );
                                     }
                                 }
                             }
                         } else {
                             ok = false;
-                            b.d.error(r.span.clone(), &format!("{key}.matrix"), "each row of the matrix must be an array of numbers");
+                            b.d.error(
+                                r.span.clone(),
+                                &format!("{key}.matrix"),
+                                "each row of the matrix must be an array of numbers",
+                            );
                         }
                         m.push(row);
                     }
                 } else {
                     ok = false;
-                    b.d.error(n.span.clone(), &format!("{key}.matrix"), format!("expected an array of rows, got {}", n.val.type_name()));
+                    b.d.error(
+                        n.span.clone(),
+                        &format!("{key}.matrix"),
+                        format!("expected an array of rows, got {}", n.val.type_name()),
+                    );
                 }
-                if ok {
-                    if let Some(k) = n_listed {
-                        if m.len() != k {
-                            ok = false;
-                            b.d.error(n.span.clone(), &format!("{key}.matrix"), format!("the matrix has {} rows but {k} parameters are listed", m.len()));
-                        }
-                    }
+                if ok
+                    && let Some(k) = n_listed
+                    && m.len() != k
+                {
+                    ok = false;
+                    b.d.error(
+                        n.span.clone(),
+                        &format!("{key}.matrix"),
+                        format!(
+                            "the matrix has {} rows but {k} parameters are listed",
+                            m.len()
+                        ),
+                    );
                 }
                 if ok {
                     match CorrelationMatrix::new(&m) {
                         Ok(_) => rows = Some(m),
-                        Err(e) => b.d.error(n.span.clone(), &format!("{key}.matrix"), e.to_string()),
+                        Err(e) => {
+                            b.d.error(n.span.clone(), &format!("{key}.matrix"), e.to_string())
+                        }
                     }
                 }
             }
         }
         o.finish(b.d, &["parameters", "matrix"]);
-        if let Some(m) = rows {
-            if Some(paths.len()) == n_listed {
-                if let Ok(cm) = CorrelationMatrix::new(&m) {
-                    out.push((paths, cm));
-                }
-            }
+        if let Some(m) = rows
+            && Some(paths.len()) == n_listed
+            && let Ok(cm) = CorrelationMatrix::new(&m)
+        {
+            out.push((paths, cm));
         }
     }
     out
@@ -263,7 +349,11 @@ fn scenario<'a>(root: &Table, text: &'a str, d: &mut Diag<'a>) -> Option<Scenari
             let name = b.string(&mut o, "name", 100);
             let Some(name) = name else {
                 if t.get("name").is_none() {
-                    b.d.error(span.clone(), &format!("variant[{}].name", i + 1), "missing: every variant needs a `name`");
+                    b.d.error(
+                        span.clone(),
+                        &format!("variant[{}].name", i + 1),
+                        "missing: every variant needs a `name`",
+                    );
                 }
                 continue;
             };
@@ -272,11 +362,17 @@ fn scenario<'a>(root: &Table, text: &'a str, d: &mut Diag<'a>) -> Option<Scenari
                 b.d.error(
                     name_span,
                     &format!("variant[{}].name", i + 1),
-                    format!("a second variant named '{}' (the base is '{}'); names must be unique", clip(&name), clip(&meta.baseline)),
+                    format!(
+                        "a second variant named '{}' (the base is '{}'); names must be unique",
+                        clip(&name),
+                        clip(&meta.baseline)
+                    ),
                 );
                 continue;
             }
-            let description = b.string(&mut o, "description", build::MAX_TEXT).unwrap_or_default();
+            let description = b
+                .string(&mut o, "description", build::MAX_TEXT)
+                .unwrap_or_default();
             let mut overrides = Table::default();
             for e in &t.entries {
                 match e.key.as_str() {
@@ -284,7 +380,10 @@ fn scenario<'a>(root: &Table, text: &'a str, d: &mut Diag<'a>) -> Option<Scenari
                     "meta" | "correlation" | "variant" => b.d.error(
                         e.key_span.clone(),
                         &format!("variant.{}", e.key),
-                        format!("a variant cannot set `{}`: it belongs to the whole file", e.key),
+                        format!(
+                            "a variant cannot set `{}`: it belongs to the whole file",
+                            e.key
+                        ),
                     ),
                     _ => overrides.entries.push(e.clone()),
                 }
@@ -302,16 +401,15 @@ fn scenario<'a>(root: &Table, text: &'a str, d: &mut Diag<'a>) -> Option<Scenari
                 Some(&info),
             );
             attach(&mut m, &groups);
-            let own: Vec<Diagnostic> = b
-                .d
-                .take_since(mark)
-                .into_iter()
-                .filter(|x| !base_problems.contains(x))
-                .map(|mut x| {
-                    x.message = format!("in variant '{}': {}", clip(&name), x.message);
-                    x
-                })
-                .collect();
+            let own: Vec<Diagnostic> =
+                b.d.take_since(mark)
+                    .into_iter()
+                    .filter(|x| !base_problems.contains(x))
+                    .map(|mut x| {
+                        x.message = format!("in variant '{}': {}", clip(&name), x.message);
+                        x
+                    })
+                    .collect();
             b.d.extend(own);
             variants.push(m);
         }

@@ -90,7 +90,11 @@ pub fn parse(text: &str, d: &mut Diag) -> Option<Table> {
     if !errors.is_empty() {
         for e in errors {
             let span = e.span().unwrap_or(0..0);
-            d.error(span, "", format!("TOML syntax: {}", e.message().trim_end_matches('.')));
+            d.error(
+                span,
+                "",
+                format!("TOML syntax: {}", e.message().trim_end_matches('.')),
+            );
         }
         return None;
     }
@@ -193,7 +197,11 @@ fn convert(v: &DeValue<'_>, span: Range<usize>, d: &mut Diag) -> Node {
         }
         DeValue::Boolean(b) => Val::Bool(*b),
         DeValue::Datetime(dt) => Val::Datetime(dt.to_string()),
-        DeValue::Array(a) => Val::Array(a.iter().map(|x| convert(x.get_ref(), x.span(), d)).collect()),
+        DeValue::Array(a) => Val::Array(
+            a.iter()
+                .map(|x| convert(x.get_ref(), x.span(), d))
+                .collect(),
+        ),
         DeValue::Table(t) => Val::Table(convert_table(t, span.clone(), d)),
     };
     Node { val, span }
@@ -236,9 +244,9 @@ pub fn merge(base: &mut Table, over: &Table, path: &str, d: &mut Diag) {
                             _ => None,
                         })
                         .collect();
-                    let found = items
-                        .iter_mut()
-                        .find(|n| matches!(&n.val, Val::Table(t) if t.name() == Some(oe.key.as_str())));
+                    let found = items.iter_mut().find(
+                        |n| matches!(&n.val, Val::Table(t) if t.name() == Some(oe.key.as_str())),
+                    );
                     match (found, &oe.node.val) {
                         (Some(item), Val::Table(sub)) => {
                             let Val::Table(it) = &mut item.val else {
@@ -263,7 +271,10 @@ pub fn merge(base: &mut Table, over: &Table, path: &str, d: &mut Diag) {
                                 "there is no {} named '{}'{}; the names are: {}",
                                 e.key,
                                 super::diag::clip(&oe.key),
-                                super::diag::did_you_mean(&oe.key, names.iter().map(String::as_str)),
+                                super::diag::did_you_mean(
+                                    &oe.key,
+                                    names.iter().map(String::as_str)
+                                ),
                                 names.join(", ")
                             ),
                         ),
@@ -302,7 +313,9 @@ mod tests {
     fn keeps_spans_of_values() {
         let text = "a = 1\n[b]\nc = \"x\"\n";
         let t = tree(text);
-        let Val::Table(b) = &t.get("b").unwrap().node.val else { panic!() };
+        let Val::Table(b) = &t.get("b").unwrap().node.val else {
+            panic!()
+        };
         let c = b.get("c").unwrap();
         assert_eq!(&text[c.node.span.clone()], "\"x\"");
         assert_eq!(c.node.val, Val::Str("x".into()));
@@ -316,12 +329,20 @@ mod tests {
         let over = tree(over_text);
         let mut d = Diag::new("t.toml", over_text);
         merge(&mut t, &over, "", &mut d);
-        let Val::Array(items) = &t.get("s").unwrap().node.val else { panic!() };
-        let Val::Table(b) = &items[1].val else { panic!() };
+        let Val::Array(items) = &t.get("s").unwrap().node.val else {
+            panic!()
+        };
+        let Val::Table(b) = &items[1].val else {
+            panic!()
+        };
         assert_eq!(b.get("x").unwrap().node.val, Val::Int(5));
         let list = d.into_list();
         assert_eq!(list.len(), 1);
-        assert!(list[0].message.contains("no s named 'c'"), "{}", list[0].message);
+        assert!(
+            list[0].message.contains("no s named 'c'"),
+            "{}",
+            list[0].message
+        );
     }
 
     #[test]
