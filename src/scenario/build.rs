@@ -647,6 +647,8 @@ pub fn num(x: f64) -> String {
     }
     if x.fract() == 0.0 && x.abs() < 1e15 {
         format!("{}", x as i64)
+    } else if x != 0.0 && !(1e-4..1e15).contains(&x.abs()) {
+        format!("{x:e}")
     } else {
         format!("{x}")
     }
