@@ -61,7 +61,7 @@ fn run_on_the_example_writes_every_file() {
         .arg(dir.path().join("en"))
         .assert()
         .success();
-    assert!(String::from_utf8_lossy(&en.get_output().stdout).contains("P(overrun"));
+    assert!(String::from_utf8_lossy(&en.get_output().stdout).contains("P(overrun)"));
 }
 
 #[test]
