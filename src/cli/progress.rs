@@ -13,9 +13,9 @@ pub fn bar(len: u64, label: &str, quiet: bool) -> ProgressBar {
     }
     let plain = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let template = if plain {
-        "{msg} [{bar:30}] {pos}/{len} replicaties, {per_sec}, nog {eta}"
+        "{msg} [{bar:30}] {pos}/{len} replicaties, {elapsed} bezig, nog {eta}"
     } else {
-        "{msg} [{bar:30.cyan/blue}] {pos}/{len} replicaties, {per_sec}, nog {eta}"
+        "{msg} [{bar:30.cyan/blue}] {pos}/{len} replicaties, {elapsed} bezig, nog {eta}"
     };
     let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
     if let Ok(style) = ProgressStyle::with_template(template) {

@@ -1,21 +1,31 @@
-//! Diagnostics: every problem found in a scenario file, with file, line,
-//! column and key, collected so they can all be reported at once.
+//! Diagnostics: the problems found in a scenario file, each with file, line,
+//! column, key and message, collected so that all of them are reported at
+//! once; plus the helpers that word them (did-you-mean, clipped echoes).
 
+use std::collections::HashSet;
 use std::fmt;
-use std::ops::Range;
 
 use serde::Serialize;
 
+/// Longest part of a user's text echoed back in a message, in characters.
+pub const ECHO_CHARS: usize = 40;
+
+/// Longest key shown in a diagnostic, in characters.
+pub const MAX_KEY_CHARS: usize = 120;
+
 /// One problem in a scenario file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Diagnostic {
+    /// The file name given to [`crate::scenario::parse`].
     pub file: String,
     /// 1-based line.
     pub line: usize,
-    /// 1-based column, in characters.
+    /// 1-based column, counted in characters.
     pub column: usize,
-    /// Dotted key the problem is about (empty for syntax errors).
+    /// Dotted path of the key the problem is about, e.g.
+    /// `stream.jeugdhulp.incidence` (empty for TOML syntax errors).
     pub key: String,
+    /// What is wrong and what would be valid.
     pub message: String,
 }
 
@@ -25,130 +35,248 @@ impl fmt::Display for Diagnostic {
         if !self.key.is_empty() {
             write!(f, "{}: ", self.key)?;
         }
-        write!(f, "{}", self.message)
+        f.write_str(&self.message)
     }
 }
 
-/// All problems in a file, sorted by position.
+/// Every problem found in one file, sorted by line and column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
+impl Diagnostics {
+    /// The number of problems.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none (never the case for an `Err` of the parser).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The problems, in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
+        self.0.iter()
+    }
+}
+
+/// One problem per line, then a count; every line ends with a newline.
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for d in &self.0 {
             writeln!(f, "{d}")?;
         }
         let n = self.0.len();
-        let file = self.0.first().map_or("", |d| d.file.as_str());
-        writeln!(
-            f,
-            "{file}: {n} problem{} found",
-            if n == 1 { "" } else { "s" }
-        )
+        let plural = if n == 1 { "" } else { "s" };
+        match self.0.first() {
+            Some(d) => writeln!(f, "{n} problem{plural} found in {}", d.file),
+            None => writeln!(f, "{n} problem{plural} found"),
+        }
     }
 }
 
 impl std::error::Error for Diagnostics {}
 
-/// Collects diagnostics for one file.
-pub struct Diag<'a> {
-    file: &'a str,
+/// Turns byte offsets into 1-based lines and character columns.
+#[derive(Debug, Clone)]
+pub(crate) struct LineIndex<'a> {
     text: &'a str,
+    /// Byte offset at which each line starts.
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        Self { text, starts }
+    }
+
+    /// Line and column (both from 1) of a byte offset; offsets past the end
+    /// or inside a character are moved back to the nearest character.
+    pub(crate) fn line_col(&self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        let column = self.text[start..offset].chars().count() + 1;
+        (line, column)
+    }
+
+    /// The source text of a byte range (empty if the range is not valid).
+    pub(crate) fn slice(&self, span: &std::ops::Range<usize>) -> &'a str {
+        self.text.get(span.clone()).unwrap_or("")
+    }
+}
+
+/// Collects the diagnostics of one file (or of one variant of it).
+#[derive(Debug)]
+pub(crate) struct Sink<'a> {
+    file: &'a str,
+    lines: &'a LineIndex<'a>,
     list: Vec<Diagnostic>,
 }
 
-impl<'a> Diag<'a> {
-    pub fn new(file: &'a str, text: &'a str) -> Self {
+impl<'a> Sink<'a> {
+    pub(crate) fn new(file: &'a str, lines: &'a LineIndex<'a>) -> Self {
         Self {
             file,
-            text,
+            lines,
             list: Vec::new(),
         }
     }
 
-    /// Records a problem at a byte span.
-    pub fn error(&mut self, span: Range<usize>, key: &str, message: impl Into<String>) {
-        let (line, column) = line_col(self.text, span.start);
+    /// Records a problem about `key` at byte offset `at`.
+    /// Keys longer than [`MAX_KEY_CHARS`] (they hold a user's text) are cut.
+    pub(crate) fn error(&mut self, at: usize, key: &str, message: impl Into<String>) {
+        let (line, column) = self.lines.line_col(at);
+        let key = if key.chars().count() > MAX_KEY_CHARS {
+            let cut: String = key.chars().take(MAX_KEY_CHARS).collect();
+            format!("{cut}…")
+        } else {
+            key.to_string()
+        };
         self.list.push(Diagnostic {
             file: self.file.to_string(),
             line,
             column,
-            key: key.to_string(),
+            key,
             message: message.into(),
         });
     }
 
-    /// The problems recorded so far, in the order found.
-    pub fn list(&self) -> &[Diagnostic] {
-        &self.list
-    }
-
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.list.is_empty()
     }
 
-    pub fn len(&self) -> usize {
-        self.list.len()
+    pub(crate) fn lines(&self) -> &'a LineIndex<'a> {
+        self.lines
     }
 
-    /// The problems, sorted by position, without duplicates.
-    pub fn into_list(mut self) -> Vec<Diagnostic> {
-        self.list.sort_by(|a, b| {
-            (a.line, a.column, &a.key, &a.message).cmp(&(b.line, b.column, &b.key, &b.message))
-        });
-        self.list.dedup();
-        self.list
+    /// The problems recorded so far, for [`Sink::absorb_variant`].
+    pub(crate) fn snapshot(&self) -> HashSet<Diagnostic> {
+        self.list.iter().cloned().collect()
     }
 
-    /// Takes the problems recorded since `mark` (a former `len()`).
-    pub fn take_since(&mut self, mark: usize) -> Vec<Diagnostic> {
-        self.list.split_off(mark)
+    /// Adds the problems of a variant that are not in `base` (a problem of
+    /// the base shows up again, at the same place, in every variant that
+    /// inherits it), prefixing them with `label` ("variant 'krap plafond'").
+    pub(crate) fn absorb_variant(
+        &mut self,
+        label: &str,
+        other: Sink<'_>,
+        base: &HashSet<Diagnostic>,
+    ) {
+        let prefix = format!("{label}: ");
+        for mut d in other.list {
+            if !base.contains(&d) {
+                d.message.insert_str(0, &prefix);
+                self.list.push(d);
+            }
+        }
     }
 
-    /// Records problems taken earlier.
-    pub fn extend(&mut self, list: Vec<Diagnostic>) {
-        self.list.extend(list);
+    /// The problems sorted by position (stably, so problems at one place
+    /// keep the order in which they were found), without repeats.
+    pub(crate) fn finish(self) -> Diagnostics {
+        let mut list = self.list;
+        list.sort_by_key(|d| (d.line, d.column));
+        let mut seen = HashSet::new();
+        list.retain(|d| seen.insert(d.clone()));
+        Diagnostics(list)
     }
 }
 
-/// 1-based line and character column of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
-}
-
-/// A value for a message: at most 40 characters, control characters escaped.
-pub fn clip(s: &str) -> String {
-    let mut out: String = s.chars().take(40).flat_map(char::escape_default).collect();
-    if s.chars().count() > 40 {
-        out.push('…');
+/// A user's text for echoing in a message: control characters escaped and
+/// cut to [`ECHO_CHARS`] characters, saying how long it really was.
+pub(crate) fn clip(s: &str) -> String {
+    let mut out = String::new();
+    for (shown, c) in s.chars().enumerate() {
+        if shown >= ECHO_CHARS {
+            let n = s.chars().count();
+            out.push_str(&format!("… ({n} characters)"));
+            return out;
+        }
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
     }
     out
 }
 
-/// "; did you mean `x`?" when a candidate is close to `word`, else "".
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
-    let best = candidates
+/// The candidate closest to `word`, if one is close enough to be a likely
+/// typo: at most two edits away (and fewer than the length of either), or with a
+/// Jaro-Winkler similarity above 0.85, or equal but for letter case.
+pub(crate) fn did_you_mean<'c, I>(word: &str, candidates: I) -> Option<&'c str>
+where
+    I: IntoIterator<Item = &'c str>,
+{
+    let lower = word.to_lowercase();
+    candidates
         .into_iter()
-        .map(|c| {
-            (
-                strsim::jaro_winkler(word, c),
-                strsim::levenshtein(word, c),
-                c,
-            )
+        .filter_map(|c| {
+            let lev = strsim::levenshtein(&lower, &c.to_lowercase());
+            let jw = strsim::jaro_winkler(&lower, &c.to_lowercase());
+            let len = c.chars().count().min(word.chars().count());
+            let close = lev == 0 || (lev <= 2 && lev < len) || jw > 0.85;
+            close.then_some((lev, -jw, c))
         })
-        .filter(|&(jw, lev, _)| jw > 0.85 || lev <= 2)
-        .max_by(|a, b| a.0.total_cmp(&b.0));
-    match best {
-        Some((_, _, c)) => format!("; did you mean `{c}`?"),
+        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)))
+        .map(|(_, _, c)| c)
+}
+
+/// "; did you mean `x`?" or nothing.
+pub(crate) fn suggestion<'c, I>(word: &str, candidates: I) -> String
+where
+    I: IntoIterator<Item = &'c str>,
+{
+    match did_you_mean(word, candidates) {
+        Some(c) => format!("; did you mean `{c}`?"),
         None => String::new(),
     }
+}
+
+/// `problem` about the unknown `word`, with a did-you-mean and the valid
+/// choices: "unknown key `seeed`; did you mean `seed`? Valid keys here:
+/// `name`, ...".
+pub(crate) fn unknown(problem: &str, word: &str, valid: &[&str], what: &str) -> String {
+    match did_you_mean(word, valid.iter().copied()) {
+        Some(c) => format!(
+            "{problem}; did you mean `{c}`? Valid {what}: {}",
+            list(valid.iter().copied())
+        ),
+        None => format!("{problem}; valid {what}: {}", list(valid.iter().copied())),
+    }
+}
+
+/// The candidates as "`a`, `b`, `c`" (at most 40 of them).
+pub(crate) fn list<'c, I>(candidates: I) -> String
+where
+    I: IntoIterator<Item = &'c str>,
+{
+    let all: Vec<&str> = candidates.into_iter().collect();
+    let mut s = all
+        .iter()
+        .take(40)
+        .map(|c| format!("`{}`", clip(c)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if all.len() > 40 {
+        s.push_str(&format!(" and {} more", all.len() - 40));
+    }
+    if s.is_empty() {
+        s.push_str("none");
+    }
+    s
 }
 
 #[cfg(test)]
@@ -156,43 +284,64 @@ mod tests {
     use super::*;
 
     #[test]
-    fn line_and_column_count_characters() {
-        let text = "ab\ncé d\n";
-        assert_eq!(line_col(text, 0), (1, 1));
-        assert_eq!(line_col(text, 3), (2, 1));
-        assert_eq!(line_col(text, 7), (2, 4));
-        assert_eq!(line_col(text, 999), (3, 1));
+    fn line_col_counts_characters_from_one() {
+        let text = "ab\né = 1\n\nx";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(0), (1, 1));
+        assert_eq!(idx.line_col(1), (1, 2));
+        assert_eq!(idx.line_col(3), (2, 1));
+        // `=` follows a two-byte character and a space: column 3.
+        assert_eq!(idx.line_col(text.find('=').unwrap()), (2, 3));
+        assert_eq!(idx.line_col(text.find('x').unwrap()), (4, 1));
+        // Inside a character and past the end: no panic.
+        assert_eq!(idx.line_col(4), (2, 1));
+        assert_eq!(idx.line_col(1000), (4, 2));
     }
 
     #[test]
-    fn suggestions_only_when_close() {
-        assert_eq!(
-            did_you_mean("incidance", ["incidence", "label"]),
-            "; did you mean `incidence`?"
-        );
-        assert_eq!(did_you_mean("zzz", ["incidence", "label"]), "");
-    }
-
-    #[test]
-    fn clip_shortens_and_escapes() {
+    fn clip_cuts_long_text_and_escapes_controls() {
+        assert_eq!(clip("kort"), "kort");
+        let long = "x".repeat(500);
+        let c = clip(&long);
+        assert!(c.starts_with(&"x".repeat(ECHO_CHARS)));
+        assert!(c.ends_with("… (500 characters)"), "{c}");
         assert_eq!(clip("a\nb"), "a\\nb");
-        assert_eq!(clip(&"x".repeat(100)).chars().count(), 41);
     }
 
     #[test]
-    fn display_names_file_line_column_and_key() {
-        let d = Diagnostic {
-            file: "w.toml".into(),
-            line: 3,
-            column: 1,
-            key: "budget.ceiling".into(),
-            message: "must be at least 0, got -1".into(),
-        };
+    fn did_you_mean_finds_typos_only() {
+        let keys = ["incidence", "price_index", "risk", "name"];
+        assert_eq!(did_you_mean("incidense", keys), Some("incidence"));
+        assert_eq!(did_you_mean("price-index", keys), Some("price_index"));
+        assert_eq!(did_you_mean("Name", keys), Some("name"));
+        assert_eq!(did_you_mean("budget", keys), None);
+        assert_eq!(did_you_mean("x", keys), None);
+        assert_eq!(did_you_mean("maks", ["min", "max"]), Some("max"));
+        assert_eq!(
+            unknown("unknown key `risc`", "risc", &keys, "keys here"),
+            "unknown key `risc`; did you mean `risk`? Valid keys here: `incidence`, \
+             `price_index`, `risk`, `name`"
+        );
+        assert_eq!(
+            unknown("no `zz`", "zz", &["a"], "names"),
+            "no `zz`; valid names: `a`"
+        );
+    }
+
+    #[test]
+    fn display_sorts_and_counts() {
+        let text = "a\nb\nc\n";
+        let idx = LineIndex::new(text);
+        let mut sink = Sink::new("f.toml", &idx);
+        sink.error(4, "c", "third");
+        sink.error(0, "a", "first");
+        sink.error(0, "a", "first");
+        sink.error(2, "", "second");
+        let d = sink.finish();
         assert_eq!(
             d.to_string(),
-            "w.toml:3:1: budget.ceiling: must be at least 0, got -1"
+            "f.toml:1:1: a: first\nf.toml:2:1: second\nf.toml:3:1: c: third\n\
+             3 problems found in f.toml\n"
         );
-        let all = Diagnostics(vec![d]).to_string();
-        assert!(all.ends_with("w.toml: 1 problem found\n"));
     }
 }

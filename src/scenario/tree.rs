@@ -1,65 +1,74 @@
-//! An owned TOML tree that keeps the byte span of every key and value, so
-//! variants can be merged over the base and every error can still point at
-//! the line where its value was written.
+//! An owned TOML tree that keeps the byte span of every key and value, and
+//! the merge of a variant's overrides into a copy of the base tree.
+//!
+//! `toml`'s own spanned tree borrows the text and cannot be edited, so it is
+//! converted once into this one. Every node keeps the span where its text
+//! was written, also after a merge: a value that a variant replaced points
+//! at the variant's line, everything else at the base's.
 
 use std::ops::Range;
 
 use toml::de::{DeTable, DeValue};
 
-use super::diag::Diag;
+use super::diag::{LineIndex, Sink, clip, unknown};
 
-/// Deepest nesting of arrays and tables a scenario may have.
-pub const MAX_DEPTH: usize = 32;
+/// Deepest nesting of tables and arrays accepted; a scenario needs five.
+pub const MAX_DEPTH: usize = 64;
 
-/// A value with the span of its text.
+/// A value with the byte span of its text.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Node {
-    pub val: Val,
-    pub span: Range<usize>,
+pub(crate) struct Node {
+    pub(crate) val: Val,
+    pub(crate) span: Range<usize>,
 }
 
+/// A TOML value. Integers beyond `i128` are saturated; messages echo the
+/// text of a number as written, so saturation never shows.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Val {
+pub(crate) enum Val {
     Str(String),
-    Int(i64),
+    Int(i128),
     Float(f64),
     Bool(bool),
-    Datetime(String),
+    Datetime,
     Array(Vec<Node>),
     Table(Table),
 }
 
 impl Val {
-    /// The TOML type name, for messages.
-    pub fn type_name(&self) -> &'static str {
+    /// The kind of value, for "expected ..., got ..." messages.
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             Val::Str(_) => "a string",
             Val::Int(_) => "an integer",
             Val::Float(_) => "a float",
             Val::Bool(_) => "a boolean",
-            Val::Datetime(_) => "a date",
+            Val::Datetime => "a date",
             Val::Array(_) => "an array",
             Val::Table(_) => "a table",
         }
     }
 }
 
-/// A table entry: key, span of the key, value.
+/// A key with its span and value.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Entry {
-    pub key: String,
-    pub key_span: Range<usize>,
-    pub node: Node,
+pub(crate) struct Entry {
+    pub(crate) key: String,
+    pub(crate) key_span: Range<usize>,
+    pub(crate) node: Node,
+    /// Written in a variant (set by [`mark_from_variant`]), not inherited
+    /// from the base.
+    pub(crate) from_variant: bool,
 }
 
-/// Table entries in document order.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Table {
-    pub entries: Vec<Entry>,
+/// A table, its entries in the order they were written.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Table {
+    pub(crate) entries: Vec<Entry>,
 }
 
 impl Table {
-    pub fn get(&self, key: &str) -> Option<&Entry> {
+    pub(crate) fn get(&self, key: &str) -> Option<&Entry> {
         self.entries.iter().find(|e| e.key == key)
     }
 
@@ -67,234 +76,234 @@ impl Table {
         self.entries.iter_mut().find(|e| e.key == key)
     }
 
-    /// The `name` of a table, if it is a string.
-    pub fn name(&self) -> Option<&str> {
-        match self.get("name").map(|e| &e.node.val) {
-            Some(Val::Str(s)) => Some(s),
-            _ => None,
-        }
+    /// Removes and returns an entry.
+    pub(crate) fn remove(&mut self, key: &str) -> Option<Entry> {
+        let i = self.entries.iter().position(|e| e.key == key)?;
+        Some(self.entries.remove(i))
     }
 }
 
-/// Parses TOML text into a tree, reporting every syntax error.
-pub fn parse(text: &str, d: &mut Diag) -> Option<Table> {
-    if let Some((offset, depth)) = too_deep(text) {
-        d.error(
-            offset..offset + 1,
-            "",
-            format!("arrays or tables nest {depth} levels deep here; a scenario needs at most {MAX_DEPTH}"),
-        );
-        return None;
-    }
+/// Parses TOML text into a tree. Reports every syntax error that `toml`'s
+/// recovering parser finds, and refuses nesting deeper than [`MAX_DEPTH`];
+/// returns `None` after any of these, as the rest of the tree is then
+/// unreliable.
+pub(crate) fn parse(text: &str, sink: &mut Sink<'_>) -> Option<Table> {
     let (doc, errors) = DeTable::parse_recoverable(text);
+    let lines = sink.lines();
+    for e in &errors {
+        let at = e.span().map_or(0, |s| s.start);
+        let message = match e.message() {
+            "recursion limit" | "cannot recurse further; max recursion depth met" => {
+                format!(
+                    "tables, arrays or dotted keys are nested too deeply (at most {MAX_DEPTH} levels)"
+                )
+            }
+            m => format!("TOML syntax error: {m}"),
+        };
+        sink.error(at, "", message);
+    }
     if !errors.is_empty() {
-        for e in errors {
-            let span = e.span().unwrap_or(0..0);
-            d.error(
-                span,
-                "",
-                format!("TOML syntax: {}", e.message().trim_end_matches('.')),
-            );
-        }
         return None;
     }
-    let span = doc.span();
-    Some(convert_table(doc.get_ref(), span, d))
-}
-
-/// Finds where brackets or braces nest deeper than [`MAX_DEPTH`], ignoring
-/// those inside strings and comments, before the parser sees the text.
-fn too_deep(text: &str) -> Option<(usize, usize)> {
-    let bytes = text.as_bytes();
-    let mut depth = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            q @ (b'"' | b'\'') => {
-                let triple = bytes.get(i..i + 3) == Some(&[q, q, q][..]);
-                if triple {
-                    i += 3;
-                    while i < bytes.len() && bytes.get(i..i + 3) != Some(&[q, q, q][..]) {
-                        i += if q == b'"' && bytes[i] == b'\\' { 2 } else { 1 };
-                    }
-                    i += 2;
-                } else {
-                    i += 1;
-                    while i < bytes.len() && bytes[i] != q && bytes[i] != b'\n' {
-                        i += if q == b'"' && bytes[i] == b'\\' { 2 } else { 1 };
-                    }
-                }
-            }
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_DEPTH {
-                    return Some((i, depth));
-                }
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            b'\n' => {}
-            _ => {}
-        }
-        i += 1;
-    }
-    None
-}
-
-fn convert_table(t: &DeTable<'_>, span: Range<usize>, d: &mut Diag) -> Table {
-    let entries = t
-        .iter()
-        .map(|(k, v)| Entry {
-            key: k.get_ref().to_string(),
-            key_span: k.span(),
-            node: convert(v.get_ref(), v.span(), d),
-        })
-        .collect();
-    let _ = span;
-    Table { entries }
-}
-
-fn convert(v: &DeValue<'_>, span: Range<usize>, d: &mut Diag) -> Node {
-    let val = match v {
-        DeValue::String(s) => Val::Str(s.to_string()),
-        DeValue::Integer(i) => {
-            let digits: String = i.as_str().chars().filter(|c| *c != '_').collect();
-            let (neg, body) = match digits.strip_prefix('-') {
-                Some(b) => (true, b),
-                None => (false, digits.strip_prefix('+').unwrap_or(&digits)),
-            };
-            let body = body
-                .strip_prefix("0x")
-                .or_else(|| body.strip_prefix("0o"))
-                .or_else(|| body.strip_prefix("0b"))
-                .unwrap_or(body);
-            match i64::from_str_radix(body, i.radix()) {
-                Ok(x) => Val::Int(if neg { -x } else { x }),
-                Err(_) => match digits.parse::<f64>() {
-                    // Too large for a 64-bit integer: keep the magnitude so
-                    // range checks can say what is wrong.
-                    Ok(f) if i.radix() == 10 => Val::Float(f),
-                    _ => {
-                        d.error(span.clone(), "", "integer out of range");
-                        Val::Int(0)
-                    }
-                },
-            }
-        }
-        DeValue::Float(f) => {
-            let text: String = f.as_str().chars().filter(|c| *c != '_').collect();
-            let x = match text.trim_start_matches('+') {
-                "inf" => f64::INFINITY,
-                "-inf" => f64::NEG_INFINITY,
-                "nan" | "-nan" => f64::NAN,
-                t => t.parse::<f64>().unwrap_or(f64::NAN),
-            };
-            Val::Float(x)
-        }
-        DeValue::Boolean(b) => Val::Bool(*b),
-        DeValue::Datetime(dt) => Val::Datetime(dt.to_string()),
-        DeValue::Array(a) => Val::Array(
-            a.iter()
-                .map(|x| convert(x.get_ref(), x.span(), d))
-                .collect(),
-        ),
-        DeValue::Table(t) => Val::Table(convert_table(t, span.clone(), d)),
+    let mut converter = Converter {
+        lines,
+        sink,
+        too_deep: false,
     };
-    Node { val, span }
+    let root = converter.table(doc.get_ref(), 0);
+    (!converter.too_deep).then_some(root)
 }
 
-/// Keys of the base that are arrays of named tables, addressed by name in a
-/// variant: `stream.jeugdhulp.level.zwaar.cost_per_month`.
-fn named_array(base: &Node) -> bool {
-    match &base.val {
-        Val::Array(items) => {
-            !items.is_empty()
-                && items
-                    .iter()
-                    .all(|n| matches!(&n.val, Val::Table(t) if t.name().is_some()))
+/// Converts `toml`'s borrowed tree, recursing at most [`MAX_DEPTH`] deep.
+struct Converter<'s, 'a> {
+    lines: &'a LineIndex<'a>,
+    sink: &'s mut Sink<'a>,
+    too_deep: bool,
+}
+
+impl Converter<'_, '_> {
+    fn table(&mut self, t: &DeTable<'_>, depth: usize) -> Table {
+        let mut entries: Vec<Entry> = t
+            .iter()
+            .map(|(k, v)| Entry {
+                key: k.get_ref().to_string(),
+                key_span: k.span(),
+                node: self.node(v.get_ref(), v.span(), depth + 1),
+                from_variant: false,
+            })
+            .collect();
+        // `toml` may keep keys sorted; restore the order of the text.
+        entries.sort_by_key(|e| e.key_span.start);
+        Table { entries }
+    }
+
+    fn node(&mut self, v: &DeValue<'_>, span: Range<usize>, depth: usize) -> Node {
+        if depth > MAX_DEPTH {
+            if !self.too_deep {
+                self.too_deep = true;
+                self.sink.error(
+                    span.start,
+                    "",
+                    format!("tables and arrays are nested more than {MAX_DEPTH} levels deep"),
+                );
+            }
+            return Node {
+                val: Val::Bool(false),
+                span,
+            };
         }
-        _ => false,
+        let val = match v {
+            DeValue::String(s) => Val::Str(s.to_string()),
+            DeValue::Integer(i) => Val::Int(i128::from_str_radix(i.as_str(), i.radix()).unwrap_or(
+                // Only overflow can fail: saturate towards the sign.
+                if i.as_str().starts_with('-') {
+                    i128::MIN
+                } else {
+                    i128::MAX
+                },
+            )),
+            DeValue::Float(f) => {
+                // `toml` validated the syntax; Rust reads the same forms
+                // (including inf and nan). Overflow reads as infinity.
+                let text = self.lines.slice(&span);
+                Val::Float(f.as_str().parse().unwrap_or_else(|_| {
+                    if text.starts_with('-') {
+                        f64::NEG_INFINITY
+                    } else {
+                        f64::INFINITY
+                    }
+                }))
+            }
+            DeValue::Boolean(b) => Val::Bool(*b),
+            DeValue::Datetime(_) => Val::Datetime,
+            DeValue::Array(a) => Val::Array(
+                a.iter()
+                    .map(|e| self.node(e.get_ref(), e.span(), depth + 1))
+                    .collect(),
+            ),
+            DeValue::Table(t) => Val::Table(self.table(t, depth)),
+        };
+        Node { val, span }
     }
 }
 
-/// Merges a variant's overrides into (a copy of) the base.
-pub fn merge(base: &mut Table, over: &Table, path: &str, d: &mut Diag) {
+/// Merges a variant's overrides into (a copy of) the base tree, following
+/// the rules of the scenario format:
+/// - a table deep-merges into a table, except that a whole parameter
+///   (a table with `dist` or `value`) replaces a whole parameter;
+/// - a table given where the base has an array of tables is matched by the
+///   elements' `name`s: `stream.jeugdhulp.price_index = 0.05` changes the
+///   stream named `jeugdhulp` (an unknown name is an error);
+/// - any other value replaces the base's value, with the variant's span.
+///
+/// `path` is the dotted path of `base`, for messages.
+pub(crate) fn merge(base: &mut Table, over: &Table, path: &str, sink: &mut Sink<'_>) {
     for e in &over.entries {
         let key_path = join(path, &e.key);
         let Some(target) = base.get_mut(&e.key) else {
             base.entries.push(e.clone());
             continue;
         };
-        let by_name = named_array(&target.node);
         match (&mut target.node.val, &e.node.val) {
-            (Val::Table(bt), Val::Table(ot)) => merge(bt, ot, &key_path, d),
-            (Val::Array(_), Val::Table(ot)) if by_name => {
-                let Val::Array(items) = &mut target.node.val else {
-                    unreachable!("checked by named_array")
-                };
-                for oe in &ot.entries {
-                    let names: Vec<String> = items
-                        .iter()
-                        .filter_map(|n| match &n.val {
-                            Val::Table(t) => t.name().map(str::to_string),
-                            _ => None,
-                        })
-                        .collect();
-                    let found = items.iter_mut().find(
-                        |n| matches!(&n.val, Val::Table(t) if t.name() == Some(oe.key.as_str())),
-                    );
-                    match (found, &oe.node.val) {
-                        (Some(item), Val::Table(sub)) => {
-                            let Val::Table(it) = &mut item.val else {
-                                unreachable!("named arrays hold tables")
-                            };
-                            merge(it, sub, &join(&key_path, &oe.key), d);
-                        }
-                        (Some(_), other) => d.error(
-                            oe.node.span.clone(),
-                            &join(&key_path, &oe.key),
-                            format!(
-                                "expected a table of overrides (e.g. `{}.{}.<key> = …`), got {}",
-                                key_path,
-                                oe.key,
-                                other.type_name()
-                            ),
-                        ),
-                        (None, _) => d.error(
-                            oe.key_span.clone(),
-                            &join(&key_path, &oe.key),
-                            format!(
-                                "there is no {} named '{}'{}; the names are: {}",
-                                e.key,
-                                super::diag::clip(&oe.key),
-                                super::diag::did_you_mean(
-                                    &oe.key,
-                                    names.iter().map(String::as_str)
-                                ),
-                                names.join(", ")
-                            ),
-                        ),
-                    }
-                }
+            (Val::Table(b), Val::Table(o)) if !(is_parameter(b) && is_parameter(o)) => {
+                merge(b, o, &key_path, sink);
+            }
+            (Val::Array(elements), Val::Table(o)) if is_named_array(elements) => {
+                merge_named(elements, o, &key_path, sink);
             }
             _ => {
                 target.node = e.node.clone();
                 target.key_span = e.key_span.clone();
+                target.from_variant = e.from_variant;
             }
         }
     }
 }
 
-/// `a.b` from `a` and `b` (or `b` alone).
-pub fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
+/// Marks every entry of a variant's overrides, at any depth, as written by
+/// the variant. The tree is at most [`MAX_DEPTH`] deep.
+pub(crate) fn mark_from_variant(table: &mut Table) {
+    for e in &mut table.entries {
+        e.from_variant = true;
+        mark_node(&mut e.node);
+    }
+}
+
+fn mark_node(node: &mut Node) {
+    match &mut node.val {
+        Val::Table(t) => mark_from_variant(t),
+        Val::Array(items) => items.iter_mut().for_each(mark_node),
+        _ => {}
+    }
+}
+
+/// Whether a table is a whole parameter (`{ value = .. }` or
+/// `{ dist = .. }`): a variant's whole parameter replaces the base's rather
+/// than merging into it, while a table of some fields only (`{ max = 5 }`)
+/// changes just those fields.
+fn is_parameter(t: &Table) -> bool {
+    t.get("dist").is_some() || t.get("value").is_some()
+}
+
+/// Whether every element of a non-empty array is a table.
+fn is_named_array(elements: &[Node]) -> bool {
+    !elements.is_empty() && elements.iter().all(|n| matches!(n.val, Val::Table(_)))
+}
+
+/// The `name` of an element of an array of tables, if it has one.
+pub(crate) fn element_name(node: &Node) -> Option<&str> {
+    match &node.val {
+        Val::Table(t) => match &t.get("name")?.node.val {
+            Val::Str(s) => Some(s),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Merges `{ <element name> = { overrides } }` into an array of tables.
+fn merge_named(elements: &mut [Node], over: &Table, path: &str, sink: &mut Sink<'_>) {
+    for e in &over.entries {
+        let key_path = join(path, &e.key);
+        let found = elements
+            .iter()
+            .position(|n| element_name(n) == Some(e.key.as_str()));
+        let Some(i) = found else {
+            let names: Vec<&str> = elements.iter().filter_map(element_name).collect();
+            let what = path.rsplit('.').next().unwrap_or(path);
+            sink.error(
+                e.key_span.start,
+                &key_path,
+                unknown(
+                    &format!("there is no {what} named '{}'", clip(&e.key)),
+                    &e.key,
+                    &names,
+                    "names",
+                ),
+            );
+            continue;
+        };
+        match (&mut elements[i].val, &e.node.val) {
+            (Val::Table(b), Val::Table(o)) => merge(b, o, &key_path, sink),
+            (_, other) => sink.error(
+                e.node.span.start,
+                &key_path,
+                format!(
+                    "expected a table of changes to `{}` (for example `{key_path}.<key> = ...`), got {}",
+                    clip(&e.key),
+                    other.kind()
+                ),
+            ),
+        }
+    }
+}
+
+/// `parent.key`, or `key` at the top.
+pub(crate) fn join(parent: &str, key: &str) -> String {
+    if parent.is_empty() {
         key.to_string()
     } else {
-        format!("{path}.{key}")
+        format!("{parent}.{key}")
     }
 }
 
@@ -303,64 +312,115 @@ mod tests {
     use super::*;
 
     fn tree(text: &str) -> Table {
-        let mut d = Diag::new("t.toml", text);
-        let t = parse(text, &mut d).expect("parses");
-        assert!(d.is_empty(), "{:?}", d.into_list());
+        let idx = LineIndex::new(text);
+        let mut sink = Sink::new("t.toml", &idx);
+        let t = parse(text, &mut sink).expect("valid TOML");
+        assert!(sink.is_empty());
         t
     }
 
+    fn num(t: &Table, path: &[&str]) -> f64 {
+        let mut cur = t;
+        for (i, k) in path.iter().enumerate() {
+            let node = &cur.get(k).expect("key present").node;
+            if i + 1 == path.len() {
+                return match node.val {
+                    Val::Int(v) => v as f64,
+                    Val::Float(v) => v,
+                    _ => panic!("not a number"),
+                };
+            }
+            cur = match &node.val {
+                Val::Table(t) => t,
+                _ => panic!("not a table"),
+            };
+        }
+        unreachable!()
+    }
+
     #[test]
-    fn keeps_spans_of_values() {
-        let text = "a = 1\n[b]\nc = \"x\"\n";
+    fn keeps_document_order_and_spans() {
+        let text = "zeta = 1\nalpha = 2.5\n[t]\nb = \"x\"\n";
         let t = tree(text);
-        let Val::Table(b) = &t.get("b").unwrap().node.val else {
-            panic!()
-        };
-        let c = b.get("c").unwrap();
-        assert_eq!(&text[c.node.span.clone()], "\"x\"");
-        assert_eq!(c.node.val, Val::Str("x".into()));
+        let keys: Vec<&str> = t.entries.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, ["zeta", "alpha", "t"]);
+        let alpha = t.get("alpha").unwrap();
+        assert_eq!(&text[alpha.node.span.clone()], "2.5");
+        assert_eq!(&text[alpha.key_span.clone()], "alpha");
     }
 
     #[test]
-    fn merges_named_arrays_by_name_and_reports_unknown_names() {
-        let base = "[[s]]\nname = \"a\"\nx = 1\n[[s]]\nname = \"b\"\nx = 2\n";
-        let mut t = tree(base);
-        let over_text = "s.b.x = 5\ns.c.x = 1\n";
+    fn integers_saturate_and_floats_overflow_to_infinity() {
+        let t = tree("a = 999999999999999999999999999999999999999999\nb = 1e400\nc = 0x10\n");
+        assert_eq!(t.get("a").unwrap().node.val, Val::Int(i128::MAX));
+        assert_eq!(t.get("b").unwrap().node.val, Val::Float(f64::INFINITY));
+        assert_eq!(t.get("c").unwrap().node.val, Val::Int(16));
+    }
+
+    #[test]
+    fn merge_deep_merges_matches_names_and_replaces() {
+        let base_text = "[[s]]\nname = \"a\"\nx = 1\n[[s]]\nname = \"b\"\nx = 2\n[t]\ny = { v = 1, w = 2 }\nz = 3\n\
+                         p = { value = 1, source = \"s\" }\nq = { dist = \"uniform\", min = 0, max = 1 }\n";
+        let mut base = tree(base_text);
+        let over_text = "s.b.x = 20\nt.y.v = 10\nt.z = { dist = \"fixed\" }\nnew = 5\n\
+                         t.p = { dist = \"uniform\", min = 0, max = 2 }\nt.q.max = 3\n";
         let over = tree(over_text);
-        let mut d = Diag::new("t.toml", over_text);
-        merge(&mut t, &over, "", &mut d);
-        let Val::Array(items) = &t.get("s").unwrap().node.val else {
-            panic!()
+        let idx = LineIndex::new(over_text);
+        let mut sink = Sink::new("t.toml", &idx);
+        merge(&mut base, &over, "", &mut sink);
+        assert!(sink.is_empty());
+        let s = match &base.get("s").unwrap().node.val {
+            Val::Array(a) => a.clone(),
+            _ => panic!(),
         };
-        let Val::Table(b) = &items[1].val else {
-            panic!()
+        let x = |n: &Node| match &n.val {
+            Val::Table(t) => num(t, &["x"]),
+            _ => panic!(),
         };
-        assert_eq!(b.get("x").unwrap().node.val, Val::Int(5));
-        let list = d.into_list();
-        assert_eq!(list.len(), 1);
+        assert_eq!((x(&s[0]), x(&s[1])), (1.0, 20.0));
+        assert_eq!(num(&base, &["t", "y", "v"]), 10.0);
+        assert_eq!(num(&base, &["t", "y", "w"]), 2.0);
+        assert!(matches!(
+            base.get("t").and_then(|t| match &t.node.val {
+                Val::Table(t) => t.get("z").map(|z| &z.node.val),
+                _ => None,
+            }),
+            Some(Val::Table(_))
+        ));
+        assert_eq!(num(&base, &["new"]), 5.0);
+        // A whole parameter replaces: the base's `value` and `source` go.
+        let t = match &base.get("t").unwrap().node.val {
+            Val::Table(t) => t.clone(),
+            _ => panic!(),
+        };
+        let p = match &t.get("p").unwrap().node.val {
+            Val::Table(p) => p.clone(),
+            _ => panic!(),
+        };
+        let keys: Vec<&str> = p.entries.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, ["dist", "min", "max"]);
+        // Some fields only: merged into the base's distribution.
+        assert_eq!(num(&t, &["q", "min"]), 0.0);
+        assert_eq!(num(&t, &["q", "max"]), 3.0);
+    }
+
+    #[test]
+    fn merge_reports_unknown_element_names() {
+        let mut base = tree("[[s]]\nname = \"jeugdhulp\"\n");
+        let over_text = "s.jeugdhlp.x = 1\n";
+        let over = tree(over_text);
+        let idx = LineIndex::new(over_text);
+        let mut sink = Sink::new("t.toml", &idx);
+        merge(&mut base, &over, "", &mut sink);
+        let d = sink.finish();
+        assert_eq!(d.0.len(), 1);
+        assert_eq!(d.0[0].key, "s.jeugdhlp");
         assert!(
-            list[0].message.contains("no s named 'c'"),
+            d.0[0]
+                .message
+                .contains("there is no s named 'jeugdhlp'; did you mean `jeugdhulp`?"),
             "{}",
-            list[0].message
+            d
         );
-    }
-
-    #[test]
-    fn refuses_deep_nesting_before_parsing() {
-        let text = format!("a = {}{}", "[".repeat(100_000), "]".repeat(100_000));
-        let mut d = Diag::new("t.toml", &text);
-        assert!(parse(&text, &mut d).is_none());
-        assert!(d.into_list()[0].message.contains("nest"));
-        // Brackets in strings and comments do not count.
-        let ok = format!("a = \"{}\" # {}\n", "[".repeat(100), "{".repeat(100));
-        tree(&ok);
-    }
-
-    #[test]
-    fn integers_beyond_i64_become_large_floats() {
-        let t = tree("a = 99999999999999999999\nb = 0x10\nc = -5\n");
-        assert_eq!(t.get("a").unwrap().node.val, Val::Float(1e20));
-        assert_eq!(t.get("b").unwrap().node.val, Val::Int(16));
-        assert_eq!(t.get("c").unwrap().node.val, Val::Int(-5));
     }
 }

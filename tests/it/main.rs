@@ -6,3 +6,4 @@ mod common;
 mod engine;
 mod prevention;
 mod scenario;
+mod validation;
