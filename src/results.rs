@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::dist::Dist;
 use crate::engine::VariantRun;
-use crate::metrics::{Unit, col};
+use crate::metrics::col;
 use crate::model::{Model, Payer, Scenario};
 use crate::stats::{Proportion, Stat, spearman};
 
@@ -399,16 +399,6 @@ fn break_even(cumulative: &[f64]) -> Option<usize> {
         }
     }
     from
-}
-
-/// The unit of a metric key in a summary, if known.
-pub fn unit_of(summary: &Summary, key: &str) -> Option<Unit> {
-    summary
-        .scenario
-        .metrics
-        .iter()
-        .find(|d| d.key == key)
-        .map(|d| d.unit)
 }
 
 #[cfg(test)]
