@@ -1,5 +1,6 @@
 //! Engine throughput: replications per second of the shipped example scenario
-//! (all its variants), and of the same scenario with 100 times the households.
+//! (all its variants) on one core and on all cores, and of the same scenario
+//! with 100 times the households, a 20-year horizon and 12 streams.
 //!
 //! Run with `cargo bench --bench engine`; the numbers are in docs/performance.md.
 
@@ -37,6 +38,39 @@ fn scaled(models: &[Model], f: f64) -> Vec<Model> {
         .collect()
 }
 
+/// The example with a longer horizon.
+fn horizon(models: &[Model], years: u32) -> Vec<Model> {
+    models
+        .iter()
+        .map(|m| Model {
+            horizon_years: years,
+            ..m.clone()
+        })
+        .collect()
+}
+
+/// The example with its streams repeated to `n` streams (sharing parameters).
+fn streams(models: &[Model], n: usize) -> Vec<Model> {
+    models
+        .iter()
+        .map(|m| {
+            let mut m = m.clone();
+            let base = m.streams.clone();
+            m.streams = (0..n)
+                .map(|i| {
+                    let mut s = base[i % base.len()].clone();
+                    s.name = format!("{}_{i}", s.name);
+                    s
+                })
+                .collect();
+            if let wijkbudget::model::BudgetMode::Siloed { shares } = &mut m.budget.mode {
+                *shares = (0..n).map(|i| shares[i % shares.len()]).collect();
+            }
+            m
+        })
+        .collect()
+}
+
 fn run_all(models: &[Model], replications: u32) -> f64 {
     let cfg = RunConfig {
         replications,
@@ -50,17 +84,30 @@ fn run_all(models: &[Model], replications: u32) -> f64 {
 
 fn throughput(c: &mut Criterion) {
     let base = example();
-    let big = scaled(&base, 100.0);
     let reps = 256;
+    let cases = [
+        ("example", base.clone()),
+        ("example_x100_households", scaled(&base, 100.0)),
+        ("example_20_years", horizon(&base, 20)),
+        ("example_12_streams", streams(&base, 12)),
+    ];
     let mut group = c.benchmark_group("engine");
     group.sample_size(10);
     // One element = one replication of one variant.
     group.throughput(Throughput::Elements(u64::from(reps) * base.len() as u64));
-    for (name, models) in [("example", &base), ("example_x100_households", &big)] {
-        group.bench_with_input(BenchmarkId::new(name, reps), models, |b, m| {
+    for (name, models) in &cases {
+        group.bench_with_input(BenchmarkId::new(*name, reps), models, |b, m| {
             b.iter(|| run_all(m, reps));
         });
     }
+    // The same example on one core.
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("a thread pool");
+    group.bench_with_input(BenchmarkId::new("example_1_thread", reps), &base, |b, m| {
+        b.iter(|| one.install(|| run_all(m, reps)));
+    });
     group.finish();
 }
 
