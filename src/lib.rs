@@ -21,6 +21,7 @@ pub mod results;
 pub mod rng;
 pub mod sampler;
 pub mod scenario;
+pub mod sensitivity;
 pub mod stats;
 
 /// The example scenario shipped with the program (`wijkbudget init` writes it,
