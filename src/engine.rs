@@ -138,6 +138,51 @@ pub fn simulate(model: &Model, cfg: &RunConfig, progress: &dyn Progress) -> Vari
     }
 }
 
+/// Runs single replications of one model at parameter values the caller
+/// chooses: the entry point of sensitivity analysis and of any other caller
+/// that sets the parameters itself. Process randomness still comes from
+/// (seed, replication), so two calls with the same arguments agree bit for bit.
+#[derive(Debug, Clone)]
+pub struct Evaluator<'a> {
+    model: &'a Model,
+    prepared: Prepared,
+    layout: Layout,
+}
+
+impl<'a> Evaluator<'a> {
+    pub fn new(model: &'a Model) -> Self {
+        Self {
+            model,
+            prepared: Prepared::new(model),
+            layout: Layout::of(model),
+        }
+    }
+
+    /// The columns of the rows [`Evaluator::run`] writes.
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    /// Length of the `out` slice of [`Evaluator::run`]: years × columns.
+    pub fn row_len(&self) -> usize {
+        self.model.horizon_years as usize * self.layout.width()
+    }
+
+    /// The parameter values replication `rep` draws (the model's parameter
+    /// table order), as [`simulate`] uses them.
+    pub fn draw(&self, seed: u64, rep: u64, values: &mut [f64]) {
+        draw_params(self.model, &self.prepared, seed, rep, values);
+    }
+
+    /// Simulates replication `rep` with the parameter `values` (one per entry
+    /// of the model's parameter table) and writes its year rows into `out`
+    /// (length [`Evaluator::row_len`]).
+    pub fn run(&self, seed: u64, rep: u64, values: &[f64], out: &mut [f64]) {
+        let mut sim = Simulator::new(self.model, &self.prepared, &self.layout);
+        sim.run(seed, rep, values, out);
+    }
+}
+
 /// What is derived once per model: stream purposes and copula groups.
 #[derive(Debug, Clone)]
 pub struct Prepared {

@@ -220,6 +220,28 @@ fn a_replication_does_not_depend_on_how_many_run() {
 }
 
 #[test]
+fn the_evaluator_reproduces_a_replication_of_the_run() {
+    let model = uncertain_spec().build("x");
+    let run = simulate(&model, 6, 11);
+    let ev = wijkbudget::engine::Evaluator::new(&model);
+    let mut values = vec![0.0; model.params.len()];
+    let mut out = vec![0.0; ev.row_len()];
+    for r in [0usize, 5] {
+        ev.draw(11, r as u64, &mut values);
+        assert_eq!(
+            values[..],
+            run.params[r * run.n_params..(r + 1) * run.n_params]
+        );
+        ev.run(11, r as u64, &values, &mut out);
+        assert_eq!(out[..], run.replication(r)[..]);
+    }
+    // Other parameter values give another result.
+    values[0] *= 1.5;
+    ev.run(11, 5, &values, &mut out);
+    assert_ne!(out[..], run.replication(5)[..]);
+}
+
+#[test]
 fn variants_share_parameter_draws_they_leave_alone() {
     let base = uncertain_spec();
     let mut variant = base.clone();
