@@ -15,7 +15,7 @@ use crate::dist::{std_normal_cdf, std_normal_quantile};
 use crate::metrics::{Layout, col, stream_col};
 use crate::model::{BudgetMode, Model, Payer, Policy};
 use crate::rng::{self, EngineRng};
-use crate::sampler::binomial;
+use crate::sampler::{binomial, binomial_ln_q, binomial_rate};
 
 /// How many replications to run and with which seed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,8 +188,8 @@ impl<'a> Evaluator<'a> {
 pub struct Prepared {
     /// Purpose of each parameter's stream (from its path).
     param_purpose: Vec<u64>,
-    /// Purpose of each (stratum, stream) cell's process stream.
-    cell_purpose: Vec<u64>,
+    /// Purpose of each stream's process randomness.
+    stream_purpose: Vec<u64>,
     /// For each correlation group, the parameter indices.
     groups: Vec<Vec<usize>>,
 }
@@ -202,12 +202,11 @@ impl Prepared {
             .iter()
             .map(|s| rng::purpose(&format!("param/{}", s.draw_key())))
             .collect();
-        let mut cell_purpose = Vec::new();
-        for st in &model.strata {
-            for sm in &model.streams {
-                cell_purpose.push(rng::purpose(&format!("process/{}/{}", st.name, sm.name)));
-            }
-        }
+        let stream_purpose = model
+            .streams
+            .iter()
+            .map(|sm| rng::purpose(&format!("process/{}", sm.name)))
+            .collect();
         let groups = model
             .correlations
             .iter()
@@ -215,7 +214,7 @@ impl Prepared {
             .collect();
         Self {
             param_purpose,
-            cell_purpose,
+            stream_purpose,
             groups,
         }
     }
@@ -278,6 +277,8 @@ pub struct Rates {
     pub entry: Vec<usize>,
     pub cost: Vec<f64>,
     pub outflow: Vec<f64>,
+    /// ln(1 − outflow), for the sampler's inversion.
+    pub ln_stay: Vec<f64>,
     pub escalation: Vec<f64>,
     pub stream_paid: Vec<bool>,
     pub prev_share: Vec<f64>,
@@ -334,7 +335,9 @@ impl Rates {
             let top = sm.levels.len() - 1;
             for (l, lv) in sm.levels.iter().enumerate() {
                 r.cost.push(g(lv.cost_per_month));
-                r.outflow.push(1.0 / g(lv.mean_duration_months).max(1.0));
+                let outflow = 1.0 / g(lv.mean_duration_months).max(1.0);
+                r.outflow.push(outflow);
+                r.ln_stay.push((-outflow).ln_1p());
                 r.escalation
                     .push(if l == top { 0.0 } else { g(lv.escalation) });
                 r.stream_paid.push(lv.paid_by == Payer::Stream);
@@ -406,11 +409,19 @@ impl Rates {
         }
     }
 
+    /// Monthly hazard of a new need in stream `k` for a household of stratum
+    /// `s`, given the case-finding effect: the monthly probability is
+    /// 1 − exp(−hazard).
+    #[inline]
+    pub fn incidence_monthly(&self, s: usize, k: usize, case_finding: f64) -> f64 {
+        self.incidence[s * self.n_streams + k] * (1.0 + case_finding) / 12.0
+    }
+
     /// Monthly probability that a household of stratum `s` gets a new need in
     /// stream `k`, given the case-finding effect.
     #[inline]
     pub fn incidence_prob(&self, s: usize, k: usize, case_finding: f64) -> f64 {
-        1.0 - (-self.incidence[s * self.n_streams + k] * (1.0 + case_finding) / 12.0).exp()
+        -(-self.incidence_monthly(s, k, case_finding)).exp_m1()
     }
 
     /// Expected steady state of one cell under constant rates: (clients per
@@ -468,6 +479,10 @@ trait Draw {
     /// Whether counts are whole numbers moved by random draws.
     const PROCESS: bool;
     fn draw(rng: &mut EngineRng, n: f64, p: f64) -> f64;
+    /// A move with probability `p` whose ln(1 − p) is known.
+    fn draw_ln_q(rng: &mut EngineRng, n: f64, p: f64, ln_q: f64) -> f64;
+    /// A move with probability 1 − exp(−`hazard`).
+    fn draw_rate(rng: &mut EngineRng, n: f64, hazard: f64) -> f64;
     fn start(rng: &mut EngineRng, households: f64, mean: f64) -> f64;
 }
 
@@ -479,6 +494,14 @@ impl Draw for Process {
     #[inline(always)]
     fn draw(rng: &mut EngineRng, n: f64, p: f64) -> f64 {
         binomial(rng, n as u64, p) as f64
+    }
+    #[inline(always)]
+    fn draw_ln_q(rng: &mut EngineRng, n: f64, p: f64, ln_q: f64) -> f64 {
+        binomial_ln_q(rng, n as u64, p, ln_q) as f64
+    }
+    #[inline(always)]
+    fn draw_rate(rng: &mut EngineRng, n: f64, hazard: f64) -> f64 {
+        binomial_rate(rng, n as u64, hazard) as f64
     }
     fn start(rng: &mut EngineRng, households: f64, mean: f64) -> f64 {
         if households < 1.0 {
@@ -494,6 +517,14 @@ impl Draw for Expected {
     fn draw(_: &mut EngineRng, n: f64, p: f64) -> f64 {
         n * p
     }
+    #[inline(always)]
+    fn draw_ln_q(_: &mut EngineRng, n: f64, p: f64, _: f64) -> f64 {
+        n * p
+    }
+    #[inline(always)]
+    fn draw_rate(_: &mut EngineRng, n: f64, hazard: f64) -> f64 {
+        n * -(-hazard).exp_m1()
+    }
     fn start(_: &mut EngineRng, _: f64, mean: f64) -> f64 {
         mean
     }
@@ -507,7 +538,7 @@ struct Simulator<'a> {
     rngs: Vec<EngineRng>,
 }
 
-/// Admission demand of the waitlist policy, per (cell, level slot).
+/// Admission demand of the waitlist policy, per level slot.
 #[derive(Default)]
 struct Pending {
     queue: Vec<f64>,
@@ -530,7 +561,7 @@ impl<'a> Simulator<'a> {
         self.rngs.clear();
         self.rngs.extend(
             self.prepared
-                .cell_purpose
+                .stream_purpose
                 .iter()
                 .map(|&p| rng::stream(seed, rep, p)),
         );
@@ -543,6 +574,12 @@ impl<'a> Simulator<'a> {
 }
 
 /// Runs all months of one replication and writes its year rows into `out`.
+///
+/// The state is held per stream and level, not per stratum: strata differ
+/// only in their incidence, and once a need has arisen its care path does not
+/// depend on the household type, so the sum over strata of binomial moves with
+/// one probability is one binomial move of the summed count. Only new needs
+/// are drawn per stratum.
 #[allow(clippy::too_many_lines)]
 fn months<D: Draw>(r: &Rates, layout: &Layout, rngs: &mut [EngineRng], out: &mut [f64]) {
     let ns = r.n_strata;
@@ -553,15 +590,15 @@ fn months<D: Draw>(r: &Rates, layout: &Layout, rngs: &mut [EngineRng], out: &mut
     let n_pools = r.pool_share.len();
     let waitlist = r.waitlist;
 
-    // State per (stratum, level slot) and per (stratum, stream).
-    let mut clients = vec![0.0; ns * nl];
-    let mut waiting = vec![0.0; ns * nl];
-    let mut leavers = vec![0.0; ns * nk];
+    // State per level slot (`lvl_off[k] + l`) and per stream.
+    let mut clients = vec![0.0; nl];
+    let mut waiting = vec![0.0; nl];
+    let mut leavers = vec![0.0; nk];
     let mut pending = Pending::default();
     if waitlist.is_some() {
-        pending.queue = vec![0.0; ns * nl];
-        pending.escalate = vec![0.0; ns * nl];
-        pending.enter = vec![0.0; ns * nl];
+        pending.queue = vec![0.0; nl];
+        pending.escalate = vec![0.0; nl];
+        pending.enter = vec![0.0; nl];
     }
 
     // Prevention: effective spend per household follows the actual spend.
@@ -578,18 +615,29 @@ fn months<D: Draw>(r: &Rates, layout: &Layout, rngs: &mut [EngineRng], out: &mut
         .collect();
 
     // Start in the expected steady state of the rates before the start.
-    for s in 0..ns {
+    let mut h = vec![0.0; ns];
+    for (s, hs) in h.iter_mut().enumerate() {
         let real = r.households(s, 0);
-        let h = if D::PROCESS { real.round() } else { real };
-        for k in 0..nk {
-            let e = r.effects(k, eff[k]);
-            let (c, lv) = r.steady_state(s, k, h, &e);
-            let rng = &mut rngs[s * nk + k];
-            for (l, mean) in c.into_iter().enumerate() {
-                clients[s * nl + r.lvl_off[k] + l] = D::start(rng, h, mean);
+        *hs = if D::PROCESS { real.round() } else { real };
+    }
+    let h_sum: f64 = h.iter().sum();
+    for k in 0..nk {
+        let e = r.effects(k, eff[k]);
+        let off = r.lvl_off[k];
+        let mut mean_clients = vec![0.0; r.n_lvl[k]];
+        let mut mean_leavers = 0.0;
+        for (s, &hs) in h.iter().enumerate() {
+            let (c, lv) = r.steady_state(s, k, hs, &e);
+            for (m, c) in mean_clients.iter_mut().zip(c) {
+                *m += c;
             }
-            leavers[s * nk + k] = D::start(rng, h, lv);
+            mean_leavers += lv;
         }
+        let rng = &mut rngs[k];
+        for (l, &mean) in mean_clients.iter().enumerate() {
+            clients[off + l] = D::start(rng, h_sum, mean);
+        }
+        leavers[k] = D::start(rng, h_sum, mean_leavers);
     }
 
     // Budget pools.
@@ -600,19 +648,12 @@ fn months<D: Draw>(r: &Rates, layout: &Layout, rngs: &mut [EngineRng], out: &mut
     let mut ceiling = r.ceiling;
     let mut prevention_budget = r.prev_budget;
     let mut cost_now = vec![0.0; nl];
-    let mut effects = vec![
-        Effects {
-            case_finding: 0.0,
-            early_share: 0.0,
-            escalation: 1.0,
-            relapse: 1.0
-        };
-        nk
-    ];
     let mut stream_spend = vec![0.0; nk];
     let mut run_rate = vec![0.0; n_pools];
     let mut run_rate_next = vec![0.0; n_pools];
-    let mut h = vec![0.0; ns];
+    let mut room = vec![0.0; n_pools];
+    let mut room_next = vec![0.0; n_pools];
+    let max_levels = r.n_lvl.iter().copied().max().unwrap_or(0);
 
     for m in 0..years * 12 {
         let y = m / 12;
@@ -638,140 +679,128 @@ fn months<D: Draw>(r: &Rates, layout: &Layout, rngs: &mut [EngineRng], out: &mut
         }
         let months_left = (12 - month) as f64;
 
-        // Households and prevention effects this month.
+        // Households this month.
         let mut h_total = 0.0;
         for (s, hs) in h.iter_mut().enumerate() {
             let real = r.households(s, m);
             *hs = if D::PROCESS { real.round() } else { real };
             h_total += real;
         }
+
+        // Phase 1: draws per stream; ungated moves applied, gated ones pending.
         for k in 0..nk {
+            // The prevention effect follows the spend with the ramp-up lag.
             let target = per_household(prevention_budget, k, h_total);
             eff[k] += r.prev_alpha * (target - eff[k]);
-            effects[k] = r.effects(k, eff[k]);
-        }
-
-        // Phase 1: draws per cell; ungated moves applied, gated ones pending.
-        for s in 0..ns {
-            for k in 0..nk {
-                let cell = s * nk + k;
-                let rng = &mut rngs[cell];
-                let e = effects[k];
-                let base = s * nl + r.lvl_off[k];
-                let n_lvl = r.n_lvl[k];
-                let p_inc = r.incidence_prob(s, k, e.case_finding);
-                let new = D::draw(rng, h[s], p_inc);
-                let lv = leavers[cell];
-                let rel = D::draw(rng, lv, (r.relapse[k] * e.relapse).min(1.0));
-                let exit = D::draw(rng, lv - rel, r.relapse_exit[k]);
-                let needs = new + rel;
-                let early = D::draw(rng, needs, e.early_share);
-                let regular = needs - early;
-                row[layout.stream(k, stream_col::NEW_NEEDS)] += new;
-                row[layout.stream(k, stream_col::RELAPSES)] += rel;
-
-                // Transitions from the state at the start of the month.
-                let mut out_total = 0.0;
-                let mut esc_in = 0.0;
-                let mut escalations = 0.0;
-                for l in 0..n_lvl {
-                    let i = base + l;
-                    let n = clients[i];
-                    let out_l = D::draw(rng, n, r.outflow[r.lvl_off[k] + l]);
-                    let stay = n - out_l;
-                    let esc_l = if l + 1 < n_lvl {
-                        D::draw(rng, stay, r.escalation[r.lvl_off[k] + l] * e.escalation)
-                    } else {
-                        0.0
-                    };
-                    out_total += out_l;
-                    escalations += esc_l;
-                    let mut entries = 0.0;
-                    if l == 0 {
-                        entries += early;
-                    }
-                    if l == r.entry[k] {
-                        entries += regular;
-                    }
-                    let gated = waitlist.is_some() && r.stream_paid[r.lvl_off[k] + l];
-                    if gated {
-                        // Escalations into l wait at l - 1; entries wait outside.
-                        clients[i] = n - out_l - esc_l;
-                        if l > 0 {
-                            clients[i - 1] += esc_in;
-                            pending.escalate[i] = esc_in;
-                        }
-                        pending.enter[i] = entries;
-                    } else {
-                        clients[i] = n - out_l - esc_l + esc_in + entries;
-                    }
-                    esc_in = esc_l;
-                }
-                leavers[cell] = lv - rel - exit + out_total;
-
-                // Waiting clients escalate faster while they wait.
-                if let Some(factor) = waitlist {
-                    for l in 0..n_lvl {
-                        let i = base + l;
-                        let wl = waiting[i];
-                        if wl > 0.0 && l + 1 < n_lvl {
-                            let p =
-                                (r.escalation[r.lvl_off[k] + l] * e.escalation * factor).min(1.0);
-                            let up = D::draw(rng, wl, p);
-                            waiting[i] -= up;
-                            waiting[i + 1] += up;
-                            escalations += up;
-                        }
-                    }
-                    for l in 0..n_lvl {
-                        let i = base + l;
-                        pending.queue[i] = waiting[i];
-                        waiting[i] = 0.0;
-                    }
-                }
-                row[layout.stream(k, stream_col::ESCALATIONS)] += escalations;
+            let e = r.effects(k, eff[k]);
+            let rng = &mut rngs[k];
+            let off = r.lvl_off[k];
+            let n_lvl = r.n_lvl[k];
+            let mut new = 0.0;
+            for (s, &hs) in h.iter().enumerate() {
+                new += D::draw_rate(rng, hs, r.incidence_monthly(s, k, e.case_finding));
             }
+            let lv = leavers[k];
+            let rel = D::draw(rng, lv, (r.relapse[k] * e.relapse).min(1.0));
+            let exit = D::draw(rng, lv - rel, r.relapse_exit[k]);
+            let needs = new + rel;
+            let early = D::draw(rng, needs, e.early_share);
+            let regular = needs - early;
+            row[layout.stream(k, stream_col::NEW_NEEDS)] += new;
+            row[layout.stream(k, stream_col::RELAPSES)] += rel;
+
+            // Transitions from the state at the start of the month.
+            let cl = &mut clients[off..off + n_lvl];
+            let outflow = &r.outflow[off..off + n_lvl];
+            let ln_stay = &r.ln_stay[off..off + n_lvl];
+            let esc_rate = &r.escalation[off..off + n_lvl];
+            let stream_paid = &r.stream_paid[off..off + n_lvl];
+            let mut out_total = 0.0;
+            let mut esc_in = 0.0;
+            let mut escalations = 0.0;
+            for l in 0..n_lvl {
+                let n = cl[l];
+                let out_l = D::draw_ln_q(rng, n, outflow[l], ln_stay[l]);
+                let stay = n - out_l;
+                let esc_l = if l + 1 < n_lvl {
+                    D::draw(rng, stay, esc_rate[l] * e.escalation)
+                } else {
+                    0.0
+                };
+                out_total += out_l;
+                escalations += esc_l;
+                let mut entries = 0.0;
+                if l == 0 {
+                    entries += early;
+                }
+                if l == r.entry[k] {
+                    entries += regular;
+                }
+                if waitlist.is_some() && stream_paid[l] {
+                    // Escalations into l wait at l - 1; entries wait outside.
+                    cl[l] = n - out_l - esc_l;
+                    if l > 0 {
+                        cl[l - 1] += esc_in;
+                        pending.escalate[off + l] = esc_in;
+                    }
+                    pending.enter[off + l] = entries;
+                } else {
+                    cl[l] = n - out_l - esc_l + esc_in + entries;
+                }
+                esc_in = esc_l;
+            }
+            leavers[k] = lv - rel - exit + out_total;
+
+            // Waiting clients escalate faster while they wait.
+            if let Some(factor) = waitlist {
+                let wt = &mut waiting[off..off + n_lvl];
+                for l in 0..n_lvl - 1 {
+                    if wt[l] > 0.0 {
+                        let p = (esc_rate[l] * e.escalation * factor).min(1.0);
+                        let up = D::draw(rng, wt[l], p);
+                        wt[l] -= up;
+                        wt[l + 1] += up;
+                        escalations += up;
+                    }
+                }
+                pending.queue[off..off + n_lvl].copy_from_slice(wt);
+                wt.fill(0.0);
+            }
+            row[layout.stream(k, stream_col::ESCALATIONS)] += escalations;
         }
 
         // Phase 2 (waitlist): admit by priority while the budget has room.
         if waitlist.is_some() {
             run_rate.fill(0.0);
             run_rate_next.fill(0.0);
-            for s in 0..ns {
-                for k in 0..nk {
-                    let p = r.pool_of[k];
-                    for l in 0..r.n_lvl[k] {
-                        let j = r.lvl_off[k] + l;
-                        if r.stream_paid[j] {
-                            let c = clients[s * nl + j] * cost_now[j];
-                            run_rate[p] += c;
-                            run_rate_next[p] += c * r.price_factor[k];
-                        }
+            for k in 0..nk {
+                let p = r.pool_of[k];
+                for j in r.lvl_off[k]..r.lvl_off[k] + r.n_lvl[k] {
+                    if r.stream_paid[j] {
+                        let c = clients[j] * cost_now[j];
+                        run_rate[p] += c;
+                        run_rate_next[p] += c * r.price_factor[k];
                     }
                 }
             }
-            let mut room: Vec<f64> = (0..n_pools)
-                .map(|p| available[p] - spent[p] - run_rate[p] * months_left)
-                .collect();
-            let mut room_next: Vec<f64> = (0..n_pools)
-                .map(|p| ceiling_pool[p] * (1.0 + r.indexation) - run_rate_next[p] * 12.0)
-                .collect();
-            let n_cells = ns * nk;
-            let max_levels = r.n_lvl.iter().copied().max().unwrap_or(0);
+            for p in 0..n_pools {
+                room[p] = available[p] - spent[p] - run_rate[p] * months_left;
+                room_next[p] = ceiling_pool[p] * (1.0 + r.indexation) - run_rate_next[p] * 12.0;
+            }
+            // Highest level first; within a level the queue, then waiting
+            // escalations, then new entries; streams in a rotating order.
             for l in (0..max_levels).rev() {
                 for group in 0..3 {
-                    for c in 0..n_cells {
-                        let cell = (c + m) % n_cells;
-                        let (s, k) = (cell / nk, cell % nk);
+                    for c in 0..nk {
+                        let k = (c + m) % nk;
                         if l >= r.n_lvl[k] {
                             continue;
                         }
                         let j = r.lvl_off[k] + l;
-                        let i = s * nl + j;
                         let demand = match group {
-                            0 => pending.queue[i],
-                            1 => pending.escalate[i],
-                            _ => pending.enter[i],
+                            0 => pending.queue[j],
+                            1 => pending.escalate[j],
+                            _ => pending.enter[j],
                         };
                         if demand <= 0.0 {
                             continue;
@@ -794,17 +823,13 @@ fn months<D: Draw>(r: &Rates, layout: &Layout, rngs: &mut [EngineRng], out: &mut
                         room_next[p] -= admit * delta * r.price_factor[k] * 12.0;
                         let rest = demand - admit;
                         match group {
-                            0 => {
-                                clients[i] += admit;
-                                waiting[i] += rest;
-                            }
                             1 => {
-                                clients[i - 1] -= admit;
-                                clients[i] += admit;
+                                clients[j - 1] -= admit;
+                                clients[j] += admit;
                             }
                             _ => {
-                                clients[i] += admit;
-                                waiting[i] += rest;
+                                clients[j] += admit;
+                                waiting[j] += rest;
                             }
                         }
                     }
@@ -813,30 +838,27 @@ fn months<D: Draw>(r: &Rates, layout: &Layout, rngs: &mut [EngineRng], out: &mut
         }
 
         // Costs of the month.
-        stream_spend.fill(0.0);
-        for s in 0..ns {
-            for k in 0..nk {
-                let base = s * nl + r.lvl_off[k];
-                let mut care = 0.0;
-                let mut team = 0.0;
-                for l in 0..r.n_lvl[k] {
-                    let j = r.lvl_off[k] + l;
-                    let n = clients[base + l];
-                    row[layout.clients(k, l)] += n / 12.0;
-                    if r.stream_paid[j] {
-                        care += n * cost_now[j];
-                    } else {
-                        team += n * cost_now[j];
-                    }
+        for k in 0..nk {
+            let off = r.lvl_off[k];
+            let mut care = 0.0;
+            let mut team = 0.0;
+            for l in 0..r.n_lvl[k] {
+                let j = off + l;
+                let n = clients[j];
+                row[layout.clients(k, l)] += n / 12.0;
+                if r.stream_paid[j] {
+                    care += n * cost_now[j];
+                } else {
+                    team += n * cost_now[j];
                 }
-                stream_spend[k] += care;
-                row[layout.stream(k, stream_col::TEAM_SPEND)] += team;
-                if waitlist.is_some() {
-                    let wsum: f64 = (0..r.n_lvl[k]).map(|l| waiting[base + l]).sum();
-                    row[layout.stream(k, stream_col::WAITING_MONTHS)] += wsum;
-                    if month == 11 {
-                        row[layout.stream(k, stream_col::WAITING_END)] += wsum;
-                    }
+            }
+            stream_spend[k] = care;
+            row[layout.stream(k, stream_col::TEAM_SPEND)] += team;
+            if waitlist.is_some() {
+                let wsum: f64 = waiting[off..off + r.n_lvl[k]].iter().sum();
+                row[layout.stream(k, stream_col::WAITING_MONTHS)] += wsum;
+                if month == 11 {
+                    row[layout.stream(k, stream_col::WAITING_END)] += wsum;
                 }
             }
         }

@@ -27,11 +27,40 @@ pub fn binomial<R: rand::Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
     }
     let (pp, flip) = if p > 0.5 { (1.0 - p, true) } else { (p, false) };
     let k = if n as f64 * pp < INVERSION_MAX_MEAN {
-        inversion(rng, n, pp)
+        inversion(rng, n, pp, (-pp).ln_1p())
     } else {
         btrs(rng, n, pp)
     };
     if flip { n - k } else { k }
+}
+
+/// Draws from Binomial(n, p) when the caller knows ln(1 − p) (for example
+/// for a rate fixed over a replication): the same variates as [`binomial`]
+/// up to the rounding of that logarithm, one `log1p` fewer per draw.
+#[inline]
+pub fn binomial_ln_q<R: rand::Rng + ?Sized>(rng: &mut R, n: u64, p: f64, ln_q: f64) -> u64 {
+    if n == 0 || p.is_nan() || p <= 0.0 {
+        return 0;
+    }
+    if p > 0.5 {
+        return binomial(rng, n, p);
+    }
+    if n as f64 * p < INVERSION_MAX_MEAN {
+        inversion(rng, n, p, ln_q)
+    } else {
+        btrs(rng, n, p)
+    }
+}
+
+/// Draws from Binomial(n, 1 − exp(−hazard)): the number of `n` households
+/// that meet an event of the given hazard within one period. The probability
+/// and its complement's logarithm (−hazard) come without rounding loss.
+#[inline]
+pub fn binomial_rate<R: rand::Rng + ?Sized>(rng: &mut R, n: u64, hazard: f64) -> u64 {
+    if hazard.is_nan() || hazard <= 0.0 {
+        return 0;
+    }
+    binomial_ln_q(rng, n, -(-hazard).exp_m1(), -hazard)
 }
 
 /// A uniform in [0, 1) with 53 random bits.
@@ -40,14 +69,25 @@ fn uniform<R: rand::Rng + ?Sized>(rng: &mut R) -> f64 {
     (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
-/// Inversion by sequential search (p ≤ ½, n·p < 10).
+/// 1/k for the steps of the inversion, so a step multiplies instead of divides.
+const RECIPROCALS: [f64; 112] = {
+    let mut t = [0.0; 112];
+    let mut k = 1;
+    while k < t.len() {
+        t[k] = 1.0 / k as f64;
+        k += 1;
+    }
+    t
+};
+
+/// Inversion by sequential search (p ≤ ½, n·p < 10), given ln q = ln(1 − p).
 #[inline]
-fn inversion<R: rand::Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
+fn inversion<R: rand::Rng + ?Sized>(rng: &mut R, n: u64, p: f64, ln_q: f64) -> u64 {
     let q = 1.0 - p;
     let s = p / q;
     let a = (n as f64 + 1.0) * s;
     // P(0) = q^n ≥ e^{-2·n·p} > e^{-20} for p ≤ ½ and n·p < 10: no underflow.
-    let p0 = (n as f64 * (-p).ln_1p()).exp();
+    let p0 = (n as f64 * ln_q).exp();
     loop {
         let mut u = uniform(rng);
         let mut r = p0;
@@ -60,7 +100,7 @@ fn inversion<R: rand::Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
             }
             u -= r;
             x += 1;
-            r *= a / x as f64 - s;
+            r *= a * RECIPROCALS[x as usize] - s;
         }
     }
 }
@@ -100,10 +140,9 @@ fn btrs<R: rand::Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
     let alpha = (2.83 + 5.1 / b) * spq;
     let r = p / q;
     let m = ((nf + 1.0) * p).floor();
-    // The part of the exact log-ratio ln f(k)/f(m) that depends on m only.
-    let h = (m + 0.5) * ((m + 1.0) / (r * (nf - m + 1.0))).ln()
-        + stirling_correction(m as u64)
-        + stirling_correction(n - m as u64);
+    // The part of the exact log-ratio ln f(k)/f(m) that depends on m only,
+    // computed when the squeeze first fails (about one draw in seven).
+    let mut h = f64::NAN;
     loop {
         let u = uniform(rng) - 0.5;
         let v = uniform(rng);
@@ -115,6 +154,11 @@ fn btrs<R: rand::Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
         }
         if k < 0.0 || k > nf {
             continue;
+        }
+        if h.is_nan() {
+            h = (m + 0.5) * ((m + 1.0) / (r * (nf - m + 1.0))).ln()
+                + stirling_correction(m as u64)
+                + stirling_correction(n - m as u64);
         }
         let lv = (v * alpha / (a / (us * us) + b)).ln();
         let nk = nf - k + 1.0;
@@ -199,10 +243,21 @@ mod tests {
 
     /// Chi-square goodness of fit against the exact pmf.
     fn gof(n: u64, p: f64, draws: usize, seed: u64) -> f64 {
+        gof_of(n, p, draws, seed, |r| binomial(r, n, p))
+    }
+
+    /// Chi-square goodness of fit of any sampler of Binomial(n, p).
+    fn gof_of(
+        n: u64,
+        p: f64,
+        draws: usize,
+        seed: u64,
+        mut sample: impl FnMut(&mut Xoshiro256PlusPlus) -> u64,
+    ) -> f64 {
         let mut r = rng(seed);
         let mut counts = vec![0usize; n as usize + 1];
         for _ in 0..draws {
-            counts[binomial(&mut r, n, p) as usize] += 1;
+            counts[sample(&mut r) as usize] += 1;
         }
         let pmf =
             |k: u64| (ln_binomial(n, k) + k as f64 * p.ln() + (n - k) as f64 * (-p).ln_1p()).exp();
@@ -245,6 +300,36 @@ mod tests {
             let pv = gof(n, p, 60_000, 100 + i as u64);
             assert!(pv > 1e-4, "n={n} p={p}: chi-square p-value {pv}");
         }
+    }
+
+    #[test]
+    fn the_rate_and_log_forms_match_the_exact_pmf() {
+        for (i, &(n, hazard)) in [
+            (3000u64, 0.0005f64),
+            (1200, 0.004),
+            (40, 0.09),
+            (500, 0.03),
+            (20, 1.2),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let p = -(-hazard).exp_m1();
+            let pv = gof_of(n, p, 60_000, 300 + i as u64, |r| {
+                binomial_rate(r, n, hazard)
+            });
+            assert!(pv > 1e-4, "rate: n={n} hazard={hazard}: p-value {pv}");
+            let ln_q = (-p).ln_1p();
+            let pv = gof_of(n, p, 60_000, 400 + i as u64, |r| {
+                binomial_ln_q(r, n, p, ln_q)
+            });
+            assert!(pv > 1e-4, "ln_q: n={n} p={p}: p-value {pv}");
+        }
+        let mut r = rng(5);
+        assert_eq!(binomial_rate(&mut r, 10, 0.0), 0);
+        assert_eq!(binomial_rate(&mut r, 10, f64::NAN), 0);
+        assert_eq!(binomial_rate(&mut r, 10, f64::INFINITY), 10);
+        assert_eq!(binomial_ln_q(&mut r, 0, 0.3, (-0.3f64).ln_1p()), 0);
     }
 
     #[test]
