@@ -101,41 +101,223 @@ impl VariantRun {
 /// large enough to keep progress reporting cheap. Results never depend on it.
 const CHUNK: usize = 16;
 
-/// Simulates all replications of one model in parallel. The result depends on
-/// the model, the seed and the number of replications only.
-pub fn simulate(model: &Model, cfg: &RunConfig, progress: &dyn Progress) -> VariantRun {
-    let prepared = Prepared::new(model);
-    let layout = Layout::of(model);
-    let years = model.horizon_years as usize;
-    let reps = cfg.replications as usize;
-    let row = years * layout.width();
-    let np = model.params.len();
-    let mut data = vec![0.0; reps * row];
-    let mut params = vec![0.0; reps * np];
-    data.par_chunks_mut(row * CHUNK)
-        .zip(params.par_chunks_mut(np.max(1) * CHUNK))
-        .enumerate()
-        .for_each(|(chunk, (out, pout))| {
-            let mut sim = Simulator::new(model, &prepared, &layout);
-            let n = out.len() / row.max(1);
-            for i in 0..n {
-                let r = (chunk * CHUNK + i) as u64;
-                let values = &mut pout[i * np..(i + 1) * np];
-                draw_params(model, &prepared, cfg.seed, r, values);
-                sim.run(cfg.seed, r, values, &mut out[i * row..(i + 1) * row]);
-            }
-            progress.advance(n as u64);
-        });
-    VariantRun {
-        name: model.variant.clone(),
-        layout,
-        start_year: model.start_year,
-        years,
-        replications: reps,
-        data,
-        params,
-        n_params: np,
+/// Replications handed to a sink at once: bounds the memory of a run by the
+/// block, not by the number of replications. Results never depend on it.
+pub const BLOCK: usize = 64 * CHUNK;
+
+/// The results of consecutive replications of every variant, handed to the
+/// sink of [`simulate_variants`] in replication order.
+pub struct Block<'a> {
+    /// Index of the block's first replication.
+    pub first: usize,
+    /// Number of replications in the block.
+    pub len: usize,
+    chunks: &'a [ChunkBuf],
+    row_len: &'a [usize],
+    n_params: &'a [usize],
+}
+
+impl Block<'_> {
+    /// The year rows (`years × width`) of replication `first + i` of variant `v`.
+    pub fn rows(&self, v: usize, i: usize) -> &[f64] {
+        let n = self.row_len[v];
+        let o = (i % CHUNK) * n;
+        &self.chunks[i / CHUNK].rows[v][o..o + n]
     }
+
+    /// The parameter values replication `first + i` of variant `v` drew.
+    pub fn params(&self, v: usize, i: usize) -> &[f64] {
+        let n = self.n_params[v];
+        let o = (i % CHUNK) * n;
+        &self.chunks[i / CHUNK].params[v][o..o + n]
+    }
+}
+
+/// The output of one chunk of replications, per variant.
+#[derive(Default)]
+struct ChunkBuf {
+    rows: Vec<Vec<f64>>,
+    params: Vec<Vec<f64>>,
+}
+
+/// What is derived once per run of several variants.
+struct Plan<'m> {
+    models: Vec<&'m Model>,
+    prepared: Vec<Prepared>,
+    layouts: Vec<Layout>,
+    /// Per variant and parameter: the baseline parameter whose value it
+    /// shares (same random stream, same distribution, no copula), so each
+    /// quantile is computed once per replication.
+    reuse: Vec<Vec<Option<usize>>>,
+}
+
+impl<'m> Plan<'m> {
+    fn new(models: &[&'m Model]) -> Self {
+        let correlated = |m: &Model, i: usize| {
+            m.correlations
+                .iter()
+                .any(|g| g.params.iter().any(|p| p.idx() == i))
+        };
+        let base = models[0];
+        let reuse = models
+            .iter()
+            .enumerate()
+            .map(|(v, m)| {
+                m.params
+                    .specs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, spec)| {
+                        if v == 0
+                            || correlated(m, i)
+                            || m.parameter_uncertainty != base.parameter_uncertainty
+                        {
+                            return None;
+                        }
+                        let j =
+                            base.params.specs.iter().position(|b| {
+                                b.draw_key() == spec.draw_key() && b.dist == spec.dist
+                            })?;
+                        (!correlated(base, j)).then_some(j)
+                    })
+                    .collect()
+            })
+            .collect();
+        Self {
+            models: models.to_vec(),
+            prepared: models.iter().map(|m| Prepared::new(m)).collect(),
+            layouts: models.iter().map(|m| Layout::of(m)).collect(),
+            reuse,
+        }
+    }
+
+    fn row_len(&self, v: usize) -> usize {
+        self.models[v].horizon_years as usize * self.layouts[v].width()
+    }
+}
+
+/// Simulates every variant for every replication, replication `r` of all
+/// variants together, and hands the results to `sink` block by block in
+/// replication order. Memory is bounded by [`BLOCK`] replications, whatever
+/// their number. The results depend on the models, the seed and the number of
+/// replications only, never on the number of threads; a variant's results do
+/// not depend on which other variants run with it.
+pub fn simulate_variants(
+    models: &[&Model],
+    cfg: &RunConfig,
+    progress: &dyn Progress,
+    mut sink: impl FnMut(&Block),
+) {
+    if models.is_empty() {
+        return;
+    }
+    let plan = Plan::new(models);
+    let nv = models.len();
+    let row_len: Vec<usize> = (0..nv).map(|v| plan.row_len(v)).collect();
+    let n_params: Vec<usize> = models.iter().map(|m| m.params.len()).collect();
+    let reps = cfg.replications as usize;
+    let n_chunks = BLOCK.min(reps).div_ceil(CHUNK);
+    let mut chunks: Vec<ChunkBuf> = (0..n_chunks).map(|_| ChunkBuf::default()).collect();
+    for c in &mut chunks {
+        c.rows = row_len.iter().map(|&n| vec![0.0; n * CHUNK]).collect();
+        c.params = n_params.iter().map(|&n| vec![0.0; n * CHUNK]).collect();
+    }
+    let mut first = 0;
+    while first < reps {
+        let len = BLOCK.min(reps - first);
+        let used = len.div_ceil(CHUNK);
+        chunks[..used]
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(c, buf)| {
+                let mut sims: Vec<Simulator> = (0..nv)
+                    .map(|v| Simulator::new(models[v], &plan.prepared[v], &plan.layouts[v]))
+                    .collect();
+                let start = first + c * CHUNK;
+                let n = CHUNK.min(first + len - start);
+                for i in 0..n {
+                    let r = (start + i) as u64;
+                    for v in 0..nv {
+                        let np = n_params[v];
+                        let (done, rest) = buf.params.split_at_mut(v);
+                        let values = &mut rest[0][i * np..(i + 1) * np];
+                        let base = done
+                            .first()
+                            .map(|b| &b[i * n_params[0]..(i + 1) * n_params[0]]);
+                        draw_params_sharing(
+                            models[v],
+                            &plan.prepared[v],
+                            cfg.seed,
+                            r,
+                            values,
+                            &plan.reuse[v],
+                            base.unwrap_or(&[]),
+                        );
+                        let n_row = row_len[v];
+                        sims[v].run(
+                            cfg.seed,
+                            r,
+                            values,
+                            &mut buf.rows[v][i * n_row..(i + 1) * n_row],
+                        );
+                    }
+                }
+                progress.advance(n as u64);
+            });
+        sink(&Block {
+            first,
+            len,
+            chunks: &chunks,
+            row_len: &row_len,
+            n_params: &n_params,
+        });
+        first += len;
+    }
+}
+
+/// Simulates every variant (see [`simulate_variants`]) and keeps every year
+/// row of each: memory grows with replications × years × metrics.
+pub fn simulate_all(
+    models: &[&Model],
+    cfg: &RunConfig,
+    progress: &dyn Progress,
+) -> Vec<VariantRun> {
+    let reps = cfg.replications as usize;
+    let mut runs: Vec<VariantRun> = models
+        .iter()
+        .map(|m| {
+            let layout = Layout::of(m);
+            let years = m.horizon_years as usize;
+            VariantRun {
+                name: m.variant.clone(),
+                data: Vec::with_capacity(reps * years * layout.width()),
+                layout,
+                start_year: m.start_year,
+                years,
+                replications: reps,
+                params: Vec::with_capacity(reps * m.params.len()),
+                n_params: m.params.len(),
+            }
+        })
+        .collect();
+    simulate_variants(models, cfg, progress, |block| {
+        for (v, run) in runs.iter_mut().enumerate() {
+            for i in 0..block.len {
+                run.data.extend_from_slice(block.rows(v, i));
+                run.params.extend_from_slice(block.params(v, i));
+            }
+        }
+    });
+    runs
+}
+
+/// Simulates all replications of one model in parallel and keeps every
+/// year row. The result depends on the model, the seed and the number of
+/// replications only.
+pub fn simulate(model: &Model, cfg: &RunConfig, progress: &dyn Progress) -> VariantRun {
+    simulate_all(&[model], cfg, progress)
+        .pop()
+        .expect("one run per model")
 }
 
 /// Runs single replications of one model at parameter values the caller
@@ -228,6 +410,21 @@ impl Prepared {
 /// Cholesky factor of their correlation matrix (Gaussian copula). With
 /// parameter uncertainty off, every parameter takes its mean.
 pub fn draw_params(model: &Model, prepared: &Prepared, seed: u64, rep: u64, out: &mut [f64]) {
+    draw_params_sharing(model, prepared, seed, rep, out, &[], &[]);
+}
+
+/// [`draw_params`], taking the value of parameter `i` from `base[j]` where
+/// `reuse[i]` is `Some(j)`: a value another variant drew from the same stream
+/// and distribution, so the result is the same, computed once.
+fn draw_params_sharing(
+    model: &Model,
+    prepared: &Prepared,
+    seed: u64,
+    rep: u64,
+    out: &mut [f64],
+    reuse: &[Option<usize>],
+    base: &[f64],
+) {
     let specs = &model.params.specs;
     if !model.parameter_uncertainty {
         for (o, s) in out.iter_mut().zip(specs) {
@@ -235,9 +432,10 @@ pub fn draw_params(model: &Model, prepared: &Prepared, seed: u64, rep: u64, out:
         }
         return;
     }
+    let shared = |i: usize| reuse.get(i).copied().flatten().and_then(|j| base.get(j));
     // Uniforms first (stored in `out`), then the copula, then the quantiles.
     for (i, s) in specs.iter().enumerate() {
-        out[i] = if s.dist.is_fixed() {
+        out[i] = if s.dist.is_fixed() || shared(i).is_some() {
             0.5
         } else {
             rng::open01(&mut rng::stream(seed, rep, prepared.param_purpose[i]))
@@ -251,8 +449,11 @@ pub fn draw_params(model: &Model, prepared: &Prepared, seed: u64, rep: u64, out:
             out[i] = std_normal_cdf(xi).clamp(1e-15, 1.0 - 1e-15);
         }
     }
-    for (o, s) in out.iter_mut().zip(specs) {
-        *o = s.dist.quantile(*o);
+    for (i, (o, s)) in out.iter_mut().zip(specs).enumerate() {
+        *o = match shared(i) {
+            Some(&v) => v,
+            None => s.dist.quantile(*o),
+        };
     }
 }
 
@@ -944,7 +1145,8 @@ pub const MAX_BYTES: f64 = 8.0 * (1u64 << 30) as f64;
 /// Largest number of draws a run may make (about a day on two cores).
 pub const MAX_DRAWS: f64 = 5e12;
 
-/// The memory and work a run of `replications` of these models will take.
+/// The memory and work a run of `replications` of these models will take
+/// (memory as `wijkbudget run` keeps it: statistics, not rows).
 pub fn estimate(models: &[&Model], replications: u32) -> Estimate {
     let mut bytes = 0.0;
     let mut draws = 0.0;
@@ -952,9 +1154,19 @@ pub fn estimate(models: &[&Model], replications: u32) -> Estimate {
         let width = Layout::of(m).width() as f64;
         let years = f64::from(m.horizon_years);
         let reps = f64::from(replications);
-        bytes += reps * (years * width + m.params.len() as f64) * 8.0;
+        // Statistics per (year or horizon, column): exact values up to a
+        // limit, a sketch of comparable size beyond; the kept replications;
+        // the block in flight.
+        let per_stat = reps.min(crate::stats::EXACT_LIMIT as f64) * 8.0;
+        let kept = reps.min(crate::results::KEEP_LIMIT as f64)
+            * (crate::results::KEPT_COLUMNS.len() + m.params.len()) as f64
+            * 8.0;
+        let block = BLOCK as f64 * (years * width + m.params.len() as f64) * 8.0;
+        bytes += (years + 1.0) * width * per_stat + kept + block;
         let slots: usize = m.streams.iter().map(|s| s.levels.len()).sum();
-        let per_month = m.strata.len() as f64 * (5.0 * m.streams.len() as f64 + 3.0 * slots as f64);
+        // Per stream: new needs per stratum, relapse, exit, early entry; per
+        // level: outflow, escalation and (waitlist) waiting escalation.
+        let per_month = m.streams.len() as f64 * (m.strata.len() as f64 + 3.0) + 3.0 * slots as f64;
         draws += reps * years * 12.0 * per_month;
     }
     Estimate { bytes, draws }

@@ -11,10 +11,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::dist::Dist;
-use crate::engine::VariantRun;
-use crate::metrics::col;
+use crate::engine::{Block, VariantRun};
+use crate::metrics::{Layout, col};
 use crate::model::{Model, Payer, Scenario};
-use crate::stats::{Proportion, Stat, spearman};
+use crate::stats::{Proportion, Stat, StatAcc, spearman};
 
 /// Version of the `summary.json` schema; raised on every incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -186,21 +186,340 @@ pub struct ComparisonYear {
     pub escalations_avoided: Stat,
 }
 
-/// Summarises the runs of a scenario's variants; `runs[0]` is the baseline.
+/// Replications whose horizon values and parameters are kept whole, for the
+/// rank correlations (`drivers`) and `replications.csv`; beyond them a run
+/// keeps only its statistics, so its memory does not grow.
+pub const KEEP_LIMIT: usize = 100_000;
+
+/// The horizon columns kept per replication, as named in `replications.csv`.
+pub const KEPT_COLUMNS: [(&str, usize); 8] = [
+    ("total_cost", col::TOTAL_COST),
+    ("care_spend", col::CARE_SPEND),
+    ("team_spend", col::TEAM_SPEND),
+    ("prevention_spend", col::PREVENTION_SPEND),
+    ("overrun", col::OVERRUN),
+    ("overrun_any_year", col::OVERRUN_FLAG),
+    ("escalations", col::ESCALATIONS),
+    ("reserve_end", col::RESERVE_END),
+];
+
+/// The first [`KEEP_LIMIT`] replications of one variant, whole.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Kept {
+    pub variant: String,
+    /// `replications × KEPT_COLUMNS.len()` horizon values, replication-major.
+    pub horizon: Vec<f64>,
+    /// `replications × n_params` parameter values, replication-major.
+    pub params: Vec<f64>,
+    pub n_params: usize,
+}
+
+impl Kept {
+    /// Number of replications kept.
+    pub fn len(&self) -> usize {
+        self.horizon.len() / KEPT_COLUMNS.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.horizon.is_empty()
+    }
+
+    /// A kept horizon column (an index into [`KEPT_COLUMNS`]) over the replications.
+    pub fn column(&self, c: usize) -> Vec<f64> {
+        self.horizon
+            .chunks_exact(KEPT_COLUMNS.len())
+            .map(|r| r[c])
+            .collect()
+    }
+}
+
+/// The statistics of one variant, accumulated replication by replication.
+struct VariantAcc {
+    layout: Layout,
+    years: usize,
+    start_year: i32,
+    /// `years × width`.
+    year_stats: Vec<StatAcc>,
+    year_overruns: Vec<usize>,
+    horizon: Vec<StatAcc>,
+    any_overrun: usize,
+    kept: Kept,
+    scratch: Vec<f64>,
+}
+
+impl VariantAcc {
+    fn new(model: &Model) -> Self {
+        let layout = Layout::of(model);
+        let years = model.horizon_years as usize;
+        let w = layout.width();
+        Self {
+            years,
+            start_year: model.start_year,
+            year_stats: vec![StatAcc::default(); years * w],
+            year_overruns: vec![0; years],
+            horizon: vec![StatAcc::default(); w],
+            any_overrun: 0,
+            kept: Kept {
+                variant: model.variant.clone(),
+                n_params: model.params.len(),
+                ..Kept::default()
+            },
+            scratch: vec![0.0; w],
+            layout,
+        }
+    }
+
+    fn push(&mut self, rows: &[f64], params: &[f64], keep: bool) {
+        let w = self.layout.width();
+        for (acc, &x) in self.year_stats.iter_mut().zip(rows) {
+            acc.push(x);
+        }
+        for y in 0..self.years {
+            if rows[y * w + col::OVERRUN_FLAG] > 0.0 {
+                self.year_overruns[y] += 1;
+            }
+        }
+        self.layout.aggregate(rows, &mut self.scratch);
+        for (acc, &x) in self.horizon.iter_mut().zip(&self.scratch) {
+            acc.push(x);
+        }
+        if self.scratch[col::OVERRUN_FLAG] > 0.0 {
+            self.any_overrun += 1;
+        }
+        if keep {
+            for (_, c) in KEPT_COLUMNS {
+                self.kept.horizon.push(self.scratch[c]);
+            }
+            self.kept.params.extend_from_slice(params);
+        }
+    }
+}
+
+/// A paired comparison, accumulated replication by replication.
+struct ComparisonAcc {
+    years: Vec<ComparisonYearAcc>,
+    total: StatAcc,
+    savings: usize,
+    overrun: StatAcc,
+}
+
+#[derive(Default, Clone)]
+struct ComparisonYearAcc {
+    difference: StatAcc,
+    cumulative: StatAcc,
+    savings_cumulative: usize,
+    escalations_avoided: StatAcc,
+}
+
+impl ComparisonAcc {
+    fn new(years: usize) -> Self {
+        Self {
+            years: vec![ComparisonYearAcc::default(); years],
+            total: StatAcc::default(),
+            savings: 0,
+            overrun: StatAcc::default(),
+        }
+    }
+
+    /// One replication: the year rows of the baseline and of the variant.
+    fn push(&mut self, base: &[f64], base_w: usize, run: &[f64], run_w: usize) {
+        let mut cum = 0.0;
+        let mut overrun = 0.0;
+        for (y, acc) in self.years.iter_mut().enumerate() {
+            let b = &base[y * base_w..];
+            let v = &run[y * run_w..];
+            let d = v[col::TOTAL_COST] - b[col::TOTAL_COST];
+            cum += d;
+            overrun += v[col::OVERRUN] - b[col::OVERRUN];
+            acc.difference.push(d);
+            acc.cumulative.push(cum);
+            if cum < 0.0 {
+                acc.savings_cumulative += 1;
+            }
+            acc.escalations_avoided
+                .push(b[col::ESCALATIONS] - v[col::ESCALATIONS]);
+        }
+        self.total.push(cum);
+        if cum < 0.0 {
+            self.savings += 1;
+        }
+        self.overrun.push(overrun);
+    }
+
+    fn finish(
+        &self,
+        start_year: i32,
+        unpaired_se: f64,
+        variant: &str,
+        baseline: &str,
+    ) -> Comparison {
+        let n = self.total.len();
+        let mean_cum: Vec<f64> = self.years.iter().map(|y| y.cumulative.mean()).collect();
+        Comparison {
+            variant: variant.to_string(),
+            baseline: baseline.to_string(),
+            total_cost_difference: self.total.finish(),
+            unpaired_se,
+            p_saving: Proportion::from_count(self.savings, n),
+            break_even_year: break_even(&mean_cum).map(|y| start_year + y as i32),
+            overrun_difference: self.overrun.finish(),
+            years: self
+                .years
+                .iter()
+                .enumerate()
+                .map(|(y, acc)| ComparisonYear {
+                    year: start_year + y as i32,
+                    difference: acc.difference.finish(),
+                    cumulative_difference: acc.cumulative.finish(),
+                    p_saving_cumulative: Proportion::from_count(acc.savings_cumulative, n),
+                    escalations_avoided: acc.escalations_avoided.finish(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The standard error a difference of two independent samples' means would have.
+fn unpaired_se(a: &StatAcc, b: &StatAcc) -> f64 {
+    (a.finish().se.powi(2) + b.finish().se.powi(2)).sqrt()
+}
+
+/// Builds the [`Summary`] of a run replication by replication, so a run
+/// keeps its statistics rather than its rows: memory does not grow with the
+/// number of replications beyond [`KEEP_LIMIT`] (and the sketches of
+/// [`StatAcc`]). Replications must be pushed in order; the summary is then
+/// the same whatever the number of threads that produced them.
+pub struct Collector<'a> {
+    scenario: &'a Scenario,
+    models: Vec<&'a Model>,
+    file: Option<String>,
+    n: usize,
+    variants: Vec<VariantAcc>,
+    comparisons: Vec<ComparisonAcc>,
+}
+
+impl<'a> Collector<'a> {
+    /// A collector for these variants of the scenario; `models[0]` is the baseline.
+    pub fn new(scenario: &'a Scenario, models: &[&'a Model], file: Option<&str>) -> Self {
+        let variants: Vec<VariantAcc> = models.iter().map(|m| VariantAcc::new(m)).collect();
+        let base_years = variants.first().map_or(0, |v| v.years);
+        let comparisons = variants
+            .iter()
+            .skip(1)
+            .map(|v| ComparisonAcc::new(base_years.min(v.years)))
+            .collect();
+        Self {
+            scenario,
+            models: models.to_vec(),
+            file: file.map(str::to_string),
+            n: 0,
+            variants,
+            comparisons,
+        }
+    }
+
+    /// One replication of every variant: its year rows and parameter values.
+    pub fn push(&mut self, rows: &[&[f64]], params: &[&[f64]]) {
+        let keep = self.n < KEEP_LIMIT;
+        for ((acc, r), p) in self.variants.iter_mut().zip(rows).zip(params) {
+            acc.push(r, p, keep);
+        }
+        let base_w = self.variants[0].layout.width();
+        for (i, cmp) in self.comparisons.iter_mut().enumerate() {
+            let run_w = self.variants[i + 1].layout.width();
+            cmp.push(rows[0], base_w, rows[i + 1], run_w);
+        }
+        self.n += 1;
+    }
+
+    /// A block of replications from [`engine::simulate_variants`].
+    pub fn push_block(&mut self, block: &Block) {
+        let nv = self.variants.len();
+        for i in 0..block.len {
+            let rows: Vec<&[f64]> = (0..nv).map(|v| block.rows(v, i)).collect();
+            let params: Vec<&[f64]> = (0..nv).map(|v| block.params(v, i)).collect();
+            self.push(&rows, &params);
+        }
+    }
+
+    /// The summary, and the kept replications of each variant.
+    pub fn finish(self) -> (Summary, Vec<Kept>) {
+        let first = self.models[0];
+        let info = scenario_info(
+            self.scenario,
+            first,
+            &self.variants[0].layout,
+            self.n,
+            self.file,
+        );
+        let variants = self
+            .models
+            .iter()
+            .zip(&self.variants)
+            .map(|(m, acc)| summarize_variant(m, acc))
+            .collect();
+        let comparisons = self
+            .comparisons
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let (base, run) = (&self.variants[0], &self.variants[i + 1]);
+                c.finish(
+                    base.start_year,
+                    unpaired_se(
+                        &base.horizon[col::TOTAL_COST],
+                        &run.horizon[col::TOTAL_COST],
+                    ),
+                    &self.models[i + 1].variant,
+                    &first.variant,
+                )
+            })
+            .collect();
+        let summary = Summary {
+            schema_version: SCHEMA_VERSION,
+            tool: ToolInfo::current(),
+            scenario: info,
+            variants,
+            comparisons,
+        };
+        (summary, self.variants.into_iter().map(|v| v.kept).collect())
+    }
+}
+
+/// Summarises runs kept whole; `runs[0]` is the baseline. The same as
+/// pushing their replications through a [`Collector`].
 pub fn summarize(
     scenario: &Scenario,
     models: &[&Model],
     runs: &[VariantRun],
     file: Option<&str>,
 ) -> Summary {
-    let first = models[0];
-    let layout = &runs[0].layout;
-    let info = ScenarioInfo {
+    let mut c = Collector::new(scenario, models, file);
+    let n = runs.iter().map(|r| r.replications).min().unwrap_or(0);
+    for r in 0..n {
+        let rows: Vec<&[f64]> = runs.iter().map(|run| run.replication(r)).collect();
+        let params: Vec<&[f64]> = runs
+            .iter()
+            .map(|run| &run.params[r * run.n_params..(r + 1) * run.n_params])
+            .collect();
+        c.push(&rows, &params);
+    }
+    c.finish().0
+}
+
+fn scenario_info(
+    scenario: &Scenario,
+    first: &Model,
+    layout: &Layout,
+    replications: usize,
+    file: Option<String>,
+) -> ScenarioInfo {
+    ScenarioInfo {
         name: scenario.name.clone(),
         description: scenario.description.clone(),
-        file: file.map(str::to_string),
+        file,
         seed: scenario.seed,
-        replications: runs[0].replications as u32,
+        replications: replications as u32,
         start_year: first.start_year,
         horizon_years: first.horizon_years,
         years: (0..first.horizon_years as i32)
@@ -237,58 +556,41 @@ pub fn summarize(
             })
             .collect(),
         metrics: layout.defs.clone(),
-    };
-    let variants = models
-        .iter()
-        .zip(runs)
-        .map(|(m, run)| summarize_variant(m, run))
-        .collect();
-    let comparisons = runs[1..].iter().map(|run| compare(&runs[0], run)).collect();
-    Summary {
-        schema_version: SCHEMA_VERSION,
-        tool: ToolInfo::current(),
-        scenario: info,
-        variants,
-        comparisons,
     }
 }
 
-fn summarize_variant(model: &Model, run: &VariantRun) -> VariantSummary {
-    let w = run.layout.width();
-    let years = (0..run.years)
-        .map(|y| {
-            let metrics = run
+fn summarize_variant(model: &Model, acc: &VariantAcc) -> VariantSummary {
+    let w = acc.layout.width();
+    let n = acc.horizon[0].len();
+    let years = (0..acc.years)
+        .map(|y| YearSummary {
+            year: acc.start_year + y as i32,
+            p_overrun: Proportion::from_count(acc.year_overruns[y], n),
+            metrics: acc
                 .layout
                 .defs
                 .iter()
                 .enumerate()
-                .map(|(c, d)| (d.key.clone(), Stat::of(&run.column(y, c))))
-                .collect();
-            YearSummary {
-                year: run.start_year + y as i32,
-                p_overrun: Proportion::of(&run.column(y, col::OVERRUN_FLAG), |x| x > 0.0),
-                metrics,
-            }
+                .map(|(c, d)| (d.key.clone(), acc.year_stats[y * w + c].finish()))
+                .collect(),
         })
         .collect();
-    let horizon_rows = run.horizon();
-    let horizon_col =
-        |c: usize| -> Vec<f64> { horizon_rows.chunks_exact(w).map(|r| r[c]).collect() };
-    let horizon: BTreeMap<String, Stat> = run
+    let horizon: BTreeMap<String, Stat> = acc
         .layout
         .defs
         .iter()
         .enumerate()
-        .map(|(c, d)| (d.key.clone(), Stat::of(&horizon_col(c))))
+        .map(|(c, d)| (d.key.clone(), acc.horizon[c].finish()))
         .collect();
-    let last = run.years.saturating_sub(1);
-    let total_cost = horizon_col(col::TOTAL_COST);
-    let overrun = horizon_col(col::OVERRUN);
+    let last = acc.years.saturating_sub(1);
     let headline = Headline {
-        p_overrun_any_year: Proportion::of(&horizon_col(col::OVERRUN_FLAG), |x| x > 0.0),
-        p_overrun_last_year: Proportion::of(&run.column(last, col::OVERRUN_FLAG), |x| x > 0.0),
-        overrun: Stat::of(&overrun),
-        total_cost: Stat::of(&total_cost),
+        p_overrun_any_year: Proportion::from_count(acc.any_overrun, n),
+        p_overrun_last_year: Proportion::from_count(
+            acc.year_overruns.get(last).copied().unwrap_or(0),
+            n,
+        ),
+        overrun: acc.horizon[col::OVERRUN].finish(),
+        total_cost: acc.horizon[col::TOTAL_COST].finish(),
     };
     let assumptions = model
         .params
@@ -303,13 +605,18 @@ fn summarize_variant(model: &Model, run: &VariantRun) -> VariantSummary {
             line: s.line,
         })
         .collect();
-    let drivers = if model.parameter_uncertainty {
+    let kept = &acc.kept;
+    let drivers = if model.parameter_uncertainty && !kept.is_empty() {
+        let total_cost = kept.column(0);
+        let overrun = kept.column(4);
         model
             .params
             .uncertain()
             .map(|p| {
-                let values: Vec<f64> = (0..run.replications)
-                    .map(|r| run.params[r * run.n_params + p.idx()])
+                let values: Vec<f64> = kept
+                    .params
+                    .chunks_exact(kept.n_params.max(1))
+                    .map(|r| r[p.idx()])
                     .collect();
                 Driver {
                     path: model.params.get(p).path.clone(),
@@ -335,57 +642,23 @@ fn summarize_variant(model: &Model, run: &VariantRun) -> VariantSummary {
 /// Paired comparison of `run` with `base`, replication by replication.
 pub fn compare(base: &VariantRun, run: &VariantRun) -> Comparison {
     let n = base.replications.min(run.replications);
-    let diff = |a: &[f64], b: &[f64]| -> Vec<f64> {
-        a.iter().zip(b).map(|(x, y)| x - y).take(n).collect()
-    };
-    let years_n = base.years.min(run.years);
-    let mut years = Vec::with_capacity(years_n);
-    let mut mean_cum = Vec::with_capacity(years_n);
-    for y in 0..years_n {
-        let d = diff(
-            &run.column(y, col::TOTAL_COST),
-            &base.column(y, col::TOTAL_COST),
-        );
-        let cum = diff(
-            &run.cumulative(y, col::TOTAL_COST),
-            &base.cumulative(y, col::TOTAL_COST),
-        );
-        let esc = diff(
-            &base.column(y, col::ESCALATIONS),
-            &run.column(y, col::ESCALATIONS),
-        );
-        let cum_stat = Stat::of(&cum);
-        mean_cum.push(cum_stat.mean);
-        years.push(ComparisonYear {
-            year: base.start_year + y as i32,
-            difference: Stat::of(&d),
-            cumulative_difference: cum_stat,
-            p_saving_cumulative: Proportion::of(&cum, |x| x < 0.0),
-            escalations_avoided: Stat::of(&esc),
-        });
+    let years = base.years.min(run.years);
+    let (bw, rw) = (base.layout.width(), run.layout.width());
+    let mut acc = ComparisonAcc::new(years);
+    let mut total_b = StatAcc::default();
+    let mut total_v = StatAcc::default();
+    for r in 0..n {
+        let (b, v) = (base.replication(r), run.replication(r));
+        acc.push(b, bw, v, rw);
+        total_b.push((0..years).map(|y| b[y * bw + col::TOTAL_COST]).sum());
+        total_v.push((0..years).map(|y| v[y * rw + col::TOTAL_COST]).sum());
     }
-    let total_b = base.cumulative(years_n.saturating_sub(1), col::TOTAL_COST);
-    let total_v = run.cumulative(years_n.saturating_sub(1), col::TOTAL_COST);
-    let total = diff(&total_v, &total_b);
-    let unpaired_se = {
-        let sb = Stat::of(&total_b[..n]);
-        let sv = Stat::of(&total_v[..n]);
-        (sb.se * sb.se + sv.se * sv.se).sqrt()
-    };
-    let overrun = diff(
-        &run.cumulative(years_n.saturating_sub(1), col::OVERRUN),
-        &base.cumulative(years_n.saturating_sub(1), col::OVERRUN),
-    );
-    Comparison {
-        variant: run.name.clone(),
-        baseline: base.name.clone(),
-        total_cost_difference: Stat::of(&total),
-        unpaired_se,
-        p_saving: Proportion::of(&total, |x| x < 0.0),
-        break_even_year: break_even(&mean_cum).map(|y| base.start_year + y as i32),
-        overrun_difference: Stat::of(&overrun),
-        years,
-    }
+    acc.finish(
+        base.start_year,
+        unpaired_se(&total_b, &total_v),
+        &run.name,
+        &base.name,
+    )
 }
 
 /// First index from which every value is at or below zero.

@@ -47,7 +47,7 @@ impl Stat {
         }
     }
 
-    fn zero() -> Self {
+    pub fn zero() -> Self {
         Self {
             mean: 0.0,
             sd: 0.0,
@@ -63,6 +63,214 @@ impl Stat {
     }
 }
 
+/// Replications up to which [`StatAcc`] keeps every value, so its quantiles
+/// are exact (type 7); beyond, it switches to a [`Sketch`].
+pub const EXACT_LIMIT: usize = 10_000;
+
+/// Relative accuracy of the quantiles of a [`Sketch`].
+pub const SKETCH_ALPHA: f64 = 1e-3;
+
+/// Accumulates a sample one value at a time, in a fixed order, for a
+/// [`Stat`] whose memory does not grow with the sample: mean, sd, min and
+/// max are exact (Welford's update in order, as [`mean_sd`]); quantiles are
+/// exact up to [`EXACT_LIMIT`] values and within a relative error of
+/// [`SKETCH_ALPHA`] beyond.
+#[derive(Debug, Clone, Default)]
+pub struct StatAcc {
+    n: usize,
+    mean: f64,
+    m2: f64,
+    min: f64,
+    max: f64,
+    values: Vec<f64>,
+    sketch: Option<Sketch>,
+}
+
+impl StatAcc {
+    pub fn push(&mut self, x: f64) {
+        self.n += 1;
+        let d = x - self.mean;
+        self.mean += d / self.n as f64;
+        self.m2 += d * (x - self.mean);
+        if self.n == 1 {
+            (self.min, self.max) = (x, x);
+        } else {
+            self.min = self.min.min(x);
+            self.max = self.max.max(x);
+        }
+        match &mut self.sketch {
+            Some(sk) => sk.push(x),
+            None if self.values.len() < EXACT_LIMIT => self.values.push(x),
+            None => {
+                let mut sk = Sketch::new(SKETCH_ALPHA);
+                for &v in &self.values {
+                    sk.push(v);
+                }
+                sk.push(x);
+                self.values = Vec::new();
+                self.sketch = Some(sk);
+            }
+        }
+    }
+
+    /// Number of values pushed.
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// The mean so far (0 when empty).
+    pub fn mean(&self) -> f64 {
+        self.mean
+    }
+
+    pub fn finish(&self) -> Stat {
+        let n = self.n;
+        if n == 0 {
+            return Stat::zero();
+        }
+        let var = if n > 1 { self.m2 / (n - 1) as f64 } else { 0.0 };
+        let sd = var.max(0.0).sqrt();
+        let q: Box<dyn Fn(f64) -> f64> = match &self.sketch {
+            Some(sk) => Box::new(move |p| sk.quantile(p).clamp(self.min, self.max)),
+            None => {
+                let mut sorted = self.values.clone();
+                sorted.sort_unstable_by(f64::total_cmp);
+                Box::new(move |p| quantile_sorted(&sorted, p))
+            }
+        };
+        Stat {
+            mean: self.mean,
+            sd,
+            se: sd / (n as f64).sqrt(),
+            p5: q(0.05),
+            p25: q(0.25),
+            p50: q(0.50),
+            p75: q(0.75),
+            p95: q(0.95),
+            min: self.min,
+            max: self.max,
+        }
+    }
+}
+
+/// A quantile sketch with relative accuracy α (after DDSketch: Masson, Rim
+/// and Lee 2019): values fall in logarithmic buckets γ^(i−1) < |x| ≤ γ^i with
+/// γ = (1 + α)/(1 − α), counted per sign, and |x| below 1e-9 counts as zero.
+/// Counts are integers, so the sketch of a sample does not depend on the
+/// order of its values.
+#[derive(Debug, Clone)]
+pub struct Sketch {
+    ln_gamma: f64,
+    gamma: f64,
+    zero: u64,
+    pos: Buckets,
+    neg: Buckets,
+}
+
+/// Dense bucket counts from index `offset` on.
+#[derive(Debug, Clone, Default)]
+struct Buckets {
+    offset: i32,
+    counts: Vec<u64>,
+}
+
+impl Buckets {
+    fn add(&mut self, i: i32) {
+        if self.counts.is_empty() {
+            self.offset = i;
+        }
+        if i < self.offset {
+            let grow = (self.offset - i) as usize;
+            self.counts.splice(0..0, std::iter::repeat_n(0, grow));
+            self.offset = i;
+        }
+        let at = (i - self.offset) as usize;
+        if at >= self.counts.len() {
+            self.counts.resize(at + 1, 0);
+        }
+        self.counts[at] += 1;
+    }
+
+    fn total(&self) -> u64 {
+        self.counts.iter().sum()
+    }
+}
+
+impl Sketch {
+    pub fn new(alpha: f64) -> Self {
+        let gamma = (1.0 + alpha) / (1.0 - alpha);
+        Self {
+            ln_gamma: gamma.ln(),
+            gamma,
+            zero: 0,
+            pos: Buckets::default(),
+            neg: Buckets::default(),
+        }
+    }
+
+    pub fn push(&mut self, x: f64) {
+        let a = x.abs();
+        if a.is_nan() || a < 1e-9 || a.is_infinite() {
+            self.zero += 1;
+            return;
+        }
+        let i = (a.ln() / self.ln_gamma).ceil() as i32;
+        if x > 0.0 {
+            self.pos.add(i);
+        } else {
+            self.neg.add(i);
+        }
+    }
+
+    fn count(&self) -> u64 {
+        self.zero + self.pos.total() + self.neg.total()
+    }
+
+    /// The value of bucket `i`: within α of every value in it.
+    fn value(&self, i: i32) -> f64 {
+        2.0 * self.gamma.powi(i) / (self.gamma + 1.0)
+    }
+
+    /// The `k`-th smallest value (from 0), within the relative accuracy.
+    fn order_statistic(&self, k: u64) -> f64 {
+        let mut seen = 0;
+        for (j, &c) in self.neg.counts.iter().enumerate().rev() {
+            seen += c;
+            if k < seen {
+                return -self.value(self.neg.offset + j as i32);
+            }
+        }
+        seen += self.zero;
+        if k < seen {
+            return 0.0;
+        }
+        for (j, &c) in self.pos.counts.iter().enumerate() {
+            seen += c;
+            if k < seen {
+                return self.value(self.pos.offset + j as i32);
+            }
+        }
+        f64::NAN
+    }
+
+    /// Type-7 quantile, interpolating between the approximate order statistics.
+    pub fn quantile(&self, q: f64) -> f64 {
+        let n = self.count();
+        if n == 0 {
+            return f64::NAN;
+        }
+        let h = (n - 1) as f64 * q.clamp(0.0, 1.0);
+        let lo = h.floor() as u64;
+        let a = self.order_statistic(lo);
+        let b = self.order_statistic((lo + 1).min(n - 1));
+        a + (h - lo as f64) * (b - a)
+    }
+}
+
 /// A probability estimated as the share of replications where an event
 /// happened, with its binomial standard error.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -72,6 +280,18 @@ pub struct Proportion {
 }
 
 impl Proportion {
+    /// `k` events in `n` trials.
+    pub fn from_count(k: usize, n: usize) -> Self {
+        if n == 0 {
+            return Self { p: 0.0, se: 0.0 };
+        }
+        let p = k as f64 / n as f64;
+        Self {
+            p,
+            se: (p * (1.0 - p) / n as f64).sqrt(),
+        }
+    }
+
     /// The share of `xs` for which `event` holds.
     pub fn of(xs: &[f64], event: impl Fn(f64) -> bool) -> Self {
         let n = xs.len();
@@ -174,6 +394,73 @@ mod tests {
         // Variance of 1..=n with n - 1 denominator is n(n+1)/12.
         assert!((s.sd - (101.0f64 * 102.0 / 12.0).sqrt()).abs() < 1e-12);
         assert!((s.se - s.sd / 101f64.sqrt()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn the_accumulator_is_exact_up_to_its_limit() {
+        let xs: Vec<f64> = (0..EXACT_LIMIT)
+            .map(|i| ((i * 7919) % 1013) as f64 - 300.0)
+            .collect();
+        let mut acc = StatAcc::default();
+        for &x in &xs {
+            acc.push(x);
+        }
+        assert_eq!(acc.finish(), Stat::of(&xs));
+        assert_eq!(StatAcc::default().finish(), Stat::of(&[]));
+    }
+
+    #[test]
+    fn beyond_its_limit_quantiles_are_within_the_sketch_accuracy() {
+        // Zeros, negatives and a long right tail, as overruns and differences have.
+        let n = 3 * EXACT_LIMIT + 17;
+        let mut rng = crate::rng::stream(3, 0, 0);
+        let xs: Vec<f64> = (0..n)
+            .map(|i| {
+                let u = crate::rng::open01(&mut rng);
+                match i % 5 {
+                    0 => 0.0,
+                    1 => -1e4 * u,
+                    _ => 1e6 * (-u.ln()).powi(2),
+                }
+            })
+            .collect();
+        let mut acc = StatAcc::default();
+        for &x in &xs {
+            acc.push(x);
+        }
+        let got = acc.finish();
+        let exact = Stat::of(&xs);
+        assert_eq!(
+            (got.mean, got.sd, got.min, got.max),
+            (exact.mean, exact.sd, exact.min, exact.max)
+        );
+        let mut sorted = xs.clone();
+        sorted.sort_unstable_by(f64::total_cmp);
+        for (q, v) in [
+            (0.05, got.p5),
+            (0.25, got.p25),
+            (0.5, got.p50),
+            (0.75, got.p75),
+            (0.95, got.p95),
+        ] {
+            let h = (n - 1) as f64 * q;
+            let bound = sorted[h.floor() as usize]
+                .abs()
+                .max(sorted[h.ceil() as usize].abs());
+            let truth = quantile_sorted(&sorted, q);
+            assert!(
+                (v - truth).abs() <= SKETCH_ALPHA * bound * 1.0001,
+                "q={q}: {v} vs {truth}"
+            );
+        }
+        // A sketch does not depend on the order of its values.
+        let mut a = Sketch::new(SKETCH_ALPHA);
+        let mut b = Sketch::new(SKETCH_ALPHA);
+        xs.iter().for_each(|&x| a.push(x));
+        xs.iter().rev().for_each(|&x| b.push(x));
+        for q in [0.01, 0.3, 0.99] {
+            assert_eq!(a.quantile(q), b.quantile(q));
+        }
     }
 
     #[test]

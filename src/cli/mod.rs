@@ -260,21 +260,20 @@ fn run_command(args: &RunArgs) -> Result<ExitCode> {
             replications: l.scenario.replications,
             seed: l.scenario.seed,
         };
-        let mut runs = Vec::with_capacity(models.len());
-        for m in &models {
-            let bar = progress::bar(
-                u64::from(cfg.replications),
-                &format!("{} · {}", l.scenario.name, m.variant),
-                args.quiet,
-            );
-            let run = engine::simulate(m, &cfg, &|n| bar.inc(n));
-            bar.finish_and_clear();
-            runs.push(run);
-        }
-        let summary = results::summarize(&l.scenario, &models, &runs, Some(&l.file));
+        let bar = progress::bar(
+            u64::from(cfg.replications),
+            &format!("{} · {} varianten", l.scenario.name, models.len()),
+            args.quiet,
+        );
+        let mut collector = results::Collector::new(&l.scenario, &models, Some(&l.file));
+        engine::simulate_variants(&models, &cfg, &|n| bar.inc(n), |block| {
+            collector.push_block(block);
+        });
+        bar.finish_and_clear();
+        let (summary, kept) = collector.finish();
         let mut files = Vec::new();
         for exporter in export::all() {
-            files.extend(exporter.export(&summary, &runs)?);
+            files.extend(exporter.export(&summary, &kept)?);
         }
         write::all(&dir, &files)?;
         let table = console::render(&summary, lang);

@@ -5,12 +5,11 @@
 //! - `comparison.csv`: each variant against the baseline, per year and in total;
 //! - `assumptions.csv`: every parameter per variant with distribution and source;
 //! - `drivers.csv`: rank correlations of the uncertain parameters with the outcome;
-//! - `replications.csv`: per replication the horizon totals, for own analyses.
+//! - `replications.csv`: per replication the horizon totals, for own analyses
+//!   (the first `results::KEEP_LIMIT` replications).
 
 use super::{ExportError, Exporter, OutputFile};
-use crate::engine::VariantRun;
-use crate::metrics::col;
-use crate::results::Summary;
+use crate::results::{KEPT_COLUMNS, Kept, Summary};
 use crate::stats::Stat;
 
 /// Writes the CSV tables.
@@ -53,11 +52,7 @@ fn table(
 }
 
 impl Exporter for Csv {
-    fn export(
-        &self,
-        summary: &Summary,
-        runs: &[VariantRun],
-    ) -> Result<Vec<OutputFile>, ExportError> {
+    fn export(&self, summary: &Summary, kept: &[Kept]) -> Result<Vec<OutputFile>, ExportError> {
         let metrics = &summary.scenario.metrics;
         let metric_cols = |key: &str| -> [String; 4] {
             let d = metrics.iter().find(|d| d.key == key);
@@ -196,41 +191,18 @@ impl Exporter for Csv {
                 Ok(())
             },
         )?;
-        let replications = table(
-            "replications.csv",
-            &[
-                "variant",
-                "replication",
-                "total_cost",
-                "care_spend",
-                "team_spend",
-                "prevention_spend",
-                "overrun",
-                "overrun_any_year",
-                "escalations",
-                "reserve_end",
-            ],
-            |w| {
-                for run in runs {
-                    let h = run.horizon();
-                    for (r, row) in h.chunks_exact(run.layout.width()).enumerate() {
-                        w.write_record([
-                            run.name.clone(),
-                            r.to_string(),
-                            num(row[col::TOTAL_COST]),
-                            num(row[col::CARE_SPEND]),
-                            num(row[col::TEAM_SPEND]),
-                            num(row[col::PREVENTION_SPEND]),
-                            num(row[col::OVERRUN]),
-                            num(row[col::OVERRUN_FLAG]),
-                            num(row[col::ESCALATIONS]),
-                            num(row[col::RESERVE_END]),
-                        ])?;
-                    }
+        let mut header = vec!["variant", "replication"];
+        header.extend(KEPT_COLUMNS.map(|(name, _)| name));
+        let replications = table("replications.csv", &header, |w| {
+            for k in kept {
+                for (r, row) in k.horizon.chunks_exact(KEPT_COLUMNS.len()).enumerate() {
+                    let mut rec = vec![k.variant.clone(), r.to_string()];
+                    rec.extend(row.iter().map(|&x| num(x)));
+                    w.write_record(&rec)?;
                 }
-                Ok(())
-            },
-        )?;
+            }
+            Ok(())
+        })?;
         Ok(vec![
             yearly,
             horizon,

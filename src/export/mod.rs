@@ -1,13 +1,12 @@
 //! Exporters: each turns a [`Summary`] (and, for per-replication tables, the
-//! raw runs) into the bytes of one or more files. The caller writes them,
+//! kept replications) into the bytes of one or more files. The caller writes them,
 //! atomically; nothing here touches the file system.
 
 pub mod console;
 pub mod csv;
 pub mod json;
 
-use crate::engine::VariantRun;
-use crate::results::Summary;
+use crate::results::{Kept, Summary};
 
 /// One output file: its name inside the output folder and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,11 +30,7 @@ pub enum ExportError {
 
 /// Turns the results of a run into files.
 pub trait Exporter {
-    fn export(
-        &self,
-        summary: &Summary,
-        runs: &[VariantRun],
-    ) -> Result<Vec<OutputFile>, ExportError>;
+    fn export(&self, summary: &Summary, kept: &[Kept]) -> Result<Vec<OutputFile>, ExportError>;
 }
 
 /// The exporters every run uses.

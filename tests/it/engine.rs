@@ -302,3 +302,23 @@ fn common_random_numbers_make_paired_differences_precise() {
     let cmp_other = wijkbudget::results::compare(&rb, &rv_other);
     assert!(cmp_other.total_cost_difference.se > cmp_other.unpaired_se / 2.0);
 }
+
+#[test]
+fn variants_run_together_equal_each_variant_run_alone() {
+    let sc = wijkbudget::scenario::parse(wijkbudget::EXAMPLE_SCENARIO, "voorbeeldwijk.toml")
+        .expect("example is valid");
+    let models: Vec<&wijkbudget::model::Model> = sc.variants.iter().collect();
+    // More than one block, and not a whole number of chunks.
+    let cfg = RunConfig {
+        replications: engine::BLOCK as u32 + 37,
+        seed: 99,
+    };
+    let together = engine::simulate_all(&models, &cfg, &NoProgress);
+    for (m, run) in models.iter().zip(&together) {
+        let alone = engine::simulate(m, &cfg, &NoProgress);
+        assert_eq!(alone.params, run.params, "{}", m.variant);
+        assert_eq!(alone.data, run.data, "{}", m.variant);
+    }
+    // The variants do differ, so the comparison above is not vacuous.
+    assert_ne!(together[0].data, together[1].data);
+}
