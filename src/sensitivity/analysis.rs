@@ -251,6 +251,7 @@ impl<'a> Plan<'a> {
         valid_outputs.extend(layout.defs.iter().map(|d| d.key.clone()));
         valid_outputs.extend(names[1..].iter().map(|n| format!("saving:{n}")));
         let mut outputs = Vec::new();
+        let mut bad_output = false;
         for key in &keys {
             if outputs.iter().any(|o: &Output| &o.info.key == key) {
                 continue;
@@ -277,7 +278,10 @@ impl<'a> Plan<'a> {
                             rule: OutputRule::Saving { variant: v, base: b },
                         });
                     }
-                    None => errors.push(unknown_output(key, &valid_outputs)),
+                    None => {
+                        bad_output = true;
+                        errors.push(unknown_output(key, &valid_outputs));
+                    }
                 }
                 continue;
             }
@@ -287,6 +291,7 @@ impl<'a> Plan<'a> {
                 layout.find(key)
             };
             let Some(c) = c else {
+                bad_output = true;
                 errors.push(unknown_output(key, &valid_outputs));
                 continue;
             };
@@ -343,6 +348,7 @@ impl<'a> Plan<'a> {
                 }
             }
         }
+        let mut bad_param = false;
         let selected: Vec<String> = if request.params.is_empty() {
             candidates.clone()
         } else {
@@ -353,15 +359,15 @@ impl<'a> Plan<'a> {
                         sel.push(p.clone());
                     }
                 } else if fixed.contains(p) {
+                    bad_param = true;
                     errors.push(format!(
-                        "--params: `{p}` is a fixed number in the scenario, not a distribution; parameters that can be analysed: {}",
-                        quoted(&candidates)
+                        "--params: `{p}` is a fixed number in the scenario, not a distribution"
                     ));
                 } else {
+                    bad_param = true;
                     errors.push(format!(
-                        "--params: no uncertain parameter `{p}`{}; parameters that can be analysed: {}",
-                        suggestion(p, &candidates),
-                        quoted(&candidates)
+                        "--params: no uncertain parameter `{p}`{}",
+                        suggestion(p, &candidates)
                     ));
                 }
             }
@@ -477,9 +483,9 @@ impl<'a> Plan<'a> {
                 .collect();
             if members.is_empty() {
                 errors.push(format!(
-                    "--group {name}: the pattern `{pattern}` matches no analysed parameter (`*` matches any text, `?` one character); parameters: {}",
-                    quoted(&selected)
+                    "--group {name}: the pattern `{pattern}` matches no analysed parameter (`*` matches any text, `?` one character)"
                 ));
+                bad_param = true;
             } else if groups.iter().any(|g| &g.name == name) {
                 errors.push(format!("--group {name}: the name is used twice"));
             } else {
@@ -515,6 +521,15 @@ impl<'a> Plan<'a> {
             }
         }
 
+        if bad_param {
+            errors.push(format!(
+                "parameters that can be analysed (given as a distribution): {}",
+                quoted(&candidates)
+            ));
+        }
+        if bad_output {
+            errors.push(format!("valid outputs: {}", quoted(&valid_outputs)));
+        }
         if request.samples < 2 {
             errors.push(format!("--samples {}: must be at least 2", request.samples));
         }
@@ -1138,7 +1153,7 @@ fn did_you_mean<'c>(word: &str, candidates: &'c [String]) -> Option<&'c str> {
 
 fn suggestion(word: &str, candidates: &[String]) -> String {
     match did_you_mean(word, candidates) {
-        Some(c) => format!("; did you mean `{c}`?"),
+        Some(c) => format!(" (did you mean `{c}`?)"),
         None => String::new(),
     }
 }
@@ -1154,18 +1169,14 @@ fn quoted(items: &[String]) -> String {
 fn unknown(what: &str, word: &str, valid: &[&str]) -> String {
     let owned: Vec<String> = valid.iter().map(|s| s.to_string()).collect();
     format!(
-        "--{what}: no {what} named `{word}`{}; the scenario has: {}",
+        "--{what}: no {what} named `{word}`{}; the scenario has {}",
         suggestion(word, &owned),
         quoted(&owned)
     )
 }
 
 fn unknown_output(key: &str, valid: &[String]) -> String {
-    format!(
-        "--output: no output `{key}`{}; valid outputs: {}",
-        suggestion(key, valid),
-        quoted(valid)
-    )
+    format!("--output: no output `{key}`{}", suggestion(key, valid))
 }
 
 #[cfg(test)]

@@ -246,11 +246,30 @@ pub fn console(report: &Report, lang: Lang) -> String {
         },
         fmt::number(report.model_runs.total as f64, 0, lang),
         if nl { "replicaties" } else { "replications" },
-        if nl { "seed" } else { "seed" },
+        "seed",
         sc.seed
     );
+    let independence = &report.independence;
+    if !independence.independent {
+        let groups = independence.correlated_groups.join(", ");
+        let _ = writeln!(
+            s,
+            "{}",
+            if nl {
+                format!(
+                    "let op: Sobol-indices veronderstellen onafhankelijke invoer; gecorreleerde parameters zijn als één invoer behandeld ({groups})"
+                )
+            } else {
+                format!(
+                    "note: Sobol indices assume independent inputs; correlated parameters are treated as one input ({groups})"
+                )
+            }
+        );
+    }
     for w in &report.warnings {
-        let _ = writeln!(s, "{}: {w}", if nl { "let op" } else { "note" });
+        if Some(w) != independence.warning.as_ref() {
+            let _ = writeln!(s, "{}: {w}", if nl { "let op" } else { "note" });
+        }
     }
     for out in &report.outputs {
         let key = &out.key;
@@ -335,13 +354,18 @@ pub fn console(report: &Report, lang: Lang) -> String {
             );
         }
     }
+    let conf = fmt::percent(report.settings.confidence, 0, lang);
     let _ = writeln!(
         s,
         "\n{}",
         if nl {
-            "zwaai = uitkomst met de invoer op P90 min op P10, de rest op de mediaan; S1/ST = Sobol-index eerste orde/totaal\n[95%-interval]; mu* = Morris, gemiddeld absoluut effect over P1–P99; rang-ρ = Spearman in een gewone Monte Carlo-run"
+            format!(
+                "zwaai = uitkomst met de invoer op P90 min op P10, de rest op de mediaan; S1/ST = Sobol-index eerste orde/totaal\n[{conf}-interval]; mu* = Morris, gemiddeld absoluut effect over P1–P99; rang-ρ = Spearman in een gewone Monte Carlo-run"
+            )
         } else {
-            "swing = output with the input at P90 minus at P10, the rest at the median; S1/ST = first-order/total Sobol index\n[95% interval]; mu* = Morris, mean absolute effect over P1–P99; rank ρ = Spearman in a plain Monte Carlo run"
+            format!(
+                "swing = output with the input at P90 minus at P10, the rest at the median; S1/ST = first-order/total Sobol index\n[{conf} interval]; mu* = Morris, mean absolute effect over P1–P99; rank ρ = Spearman in a plain Monte Carlo run"
+            )
         }
     );
     s
