@@ -286,3 +286,108 @@ fn the_files_describe_themselves_and_read_back() {
     let en = export::console(&r, wijkbudget::fmt::Lang::En);
     assert!(en.contains("expected total cost"), "{en}");
 }
+
+mod cli {
+    use assert_cmd::Command;
+
+    fn bin() -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_wijkbudget"));
+        c.env_remove("NO_COLOR");
+        c
+    }
+
+    const PARAMS: &str = "stream.jeugdhulp.incidence,stream.jeugdhulp.level.ambulant.cost_per_month,stream.wmo_begeleiding.price_index,stream.jeugdhulp.price_index";
+
+    #[test]
+    fn the_command_writes_its_files_and_a_dutch_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("gevoelig");
+        let a = bin()
+            .args([
+                "sensitivity",
+                "--params",
+                PARAMS,
+                "--samples",
+                "8",
+                "--process-reps",
+                "2",
+                "--trajectories",
+                "3",
+                "-n",
+                "40",
+                "--group",
+                "jeugd=stream.jeugdhulp.*",
+                "--output",
+                "total_cost,saving:extra preventie",
+                "--out",
+            ])
+            .arg(&out)
+            .assert()
+            .success();
+        let stdout = String::from_utf8_lossy(&a.get_output().stdout).to_string();
+        let stderr = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+        assert!(
+            stdout.contains("€ ") && stdout.contains("zwaai"),
+            "{stdout}"
+        );
+        assert!(stdout.contains("onafhankelijke invoer"), "{stdout}");
+        // The cost is announced before the run.
+        assert!(stderr.contains("will simulate"), "{stderr}");
+        for f in [
+            "sensitivity.json",
+            "sensitivity_tornado.csv",
+            "sensitivity_sobol.csv",
+            "sensitivity_morris.csv",
+            "sensitivity_rank.csv",
+        ] {
+            assert!(out.join(f).metadata().unwrap().len() > 0, "{f}");
+        }
+        let json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("sensitivity.json")).unwrap()).unwrap();
+        assert_eq!(json["parameters"].as_array().unwrap().len(), 4);
+        assert_eq!(json["independence"]["independent"], false);
+        assert_eq!(json["outputs"][1]["key"], "saving:extra preventie");
+        let sobol = std::fs::read_to_string(out.join("sensitivity_sobol.csv")).unwrap();
+        assert!(
+            sobol.lines().any(|l| l.contains(",jeugd,group,")),
+            "{sobol}"
+        );
+        let leftovers = std::fs::read_dir(&out)
+            .unwrap()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+            .count();
+        assert_eq!(leftovers, 0);
+    }
+
+    #[test]
+    fn a_bad_parameter_exits_2_and_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("niets");
+        let a = bin()
+            .args([
+                "sensitivity",
+                "--params",
+                "stream.jeugdhulp.incidense",
+                "--quiet",
+                "--out",
+            ])
+            .arg(&out)
+            .assert()
+            .code(2);
+        let stderr = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+        assert!(
+            stderr.contains("did you mean `stream.jeugdhulp.incidence`"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("parameters that can be analysed"),
+            "{stderr}"
+        );
+        assert!(!out.exists());
+        bin()
+            .args(["sensitivity", "--samples", "1"])
+            .assert()
+            .code(2);
+    }
+}
