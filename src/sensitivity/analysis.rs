@@ -209,6 +209,11 @@ impl<'a> Plan<'a> {
         file: Option<&str>,
         request: &Request,
     ) -> Result<Self, PlanError> {
+        if scenario.variants.is_empty() {
+            return Err(PlanError::Invalid(vec![
+                "the scenario has no variant to analyse".into(),
+            ]));
+        }
         let mut errors = Vec::new();
         let mut warnings = Vec::new();
         let names: Vec<&str> = scenario

@@ -236,7 +236,7 @@ pub fn console(report: &Report, lang: Lang) -> String {
     let sc = &report.scenario;
     let _ = writeln!(
         s,
-        "{} · {} — {} ({} {}, {} {})",
+        "{} · {} — {} ({} {}, seed {})",
         sc.name,
         sc.variant,
         if nl {
@@ -246,7 +246,6 @@ pub fn console(report: &Report, lang: Lang) -> String {
         },
         fmt::number(report.model_runs.total as f64, 0, lang),
         if nl { "replicaties" } else { "replications" },
-        "seed",
         sc.seed
     );
     let independence = &report.independence;
