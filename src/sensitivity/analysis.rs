@@ -683,10 +683,13 @@ impl<'a> Plan<'a> {
         Ok(())
     }
 
-    /// Warnings found while planning (shown before the run starts).
+    /// Warnings found while planning (shown before the run starts); the
+    /// independence warning only when the Sobol indices are computed.
     pub fn warnings(&self) -> Vec<String> {
         let mut w = self.warnings.clone();
-        if let Some(text) = self.independence().warning {
+        if self.request.methods.sobol
+            && let Some(text) = self.independence().warning
+        {
             w.push(text);
         }
         w

@@ -249,7 +249,7 @@ pub fn console(report: &Report, lang: Lang) -> String {
         sc.seed
     );
     let independence = &report.independence;
-    if !independence.independent {
+    if !independence.independent && !report.sobol.is_empty() {
         let groups = independence.correlated_groups.join(", ");
         let _ = writeln!(
             s,
@@ -304,10 +304,27 @@ pub fn console(report: &Report, lang: Lang) -> String {
         } else {
             ["input", "swing P10–P90", "S1", "ST", "mu*", "rank ρ"]
         };
+        let widths = [16, 18, 18, 14, 7];
+        let shown = [
+            tornado.is_some(),
+            sobol.is_some(),
+            sobol.is_some(),
+            morris.is_some(),
+            rank.is_some(),
+        ];
+        let line = |first: &str, cells: [String; 5]| -> String {
+            let mut l = format!("{first:<44}");
+            for ((c, w), on) in cells.iter().zip(widths).zip(shown) {
+                if on {
+                    let _ = write!(l, " {c:>w$}");
+                }
+            }
+            l
+        };
         let _ = writeln!(
             s,
-            "{:<44} {:>16} {:>18} {:>18} {:>14} {:>7}",
-            header[0], header[1], header[2], header[3], header[4], header[5]
+            "{}",
+            line(header[0], [1, 2, 3, 4, 5].map(|i| header[i].to_string()))
         );
         for input in order.iter().take(TOP) {
             let swing = tornado
@@ -341,16 +358,7 @@ pub fn console(report: &Report, lang: Lang) -> String {
                 .and_then(|t| t.rows.iter().find(|r| &r.input == input))
                 .map(|r| dec(r.spearman))
                 .unwrap_or_default();
-            let _ = writeln!(
-                s,
-                "{:<44} {:>16} {:>18} {:>18} {:>14} {:>7}",
-                cut(input, 44),
-                swing,
-                s1,
-                st,
-                mu,
-                rho
-            );
+            let _ = writeln!(s, "{}", line(&cut(input, 44), [swing, s1, st, mu, rho]));
         }
     }
     let conf = fmt::percent(report.settings.confidence, 0, lang);
