@@ -2,6 +2,7 @@
 //! `init` commands.
 
 mod progress;
+mod sensitivity;
 mod write;
 
 use std::io::Write as _;
@@ -52,6 +53,11 @@ enum Command {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+    /// Which assumptions drive the answer: tornado, Sobol indices, Morris
+    /// screening and rank correlations of a variant's outputs.
+    ///
+    /// Writes sensitivity.json and CSV tables; see docs/sensitivity.md.
+    Sensitivity(sensitivity::SensitivityArgs),
     /// Write the example scenario to start from (DIR/voorbeeldwijk.toml).
     Init {
         /// Folder to write it to (created if needed).
@@ -114,6 +120,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Run(args) => run_command(&args),
         Command::Validate { files } => validate_command(&files),
         Command::Init { dir, force } => init_command(&dir, force),
+        Command::Sensitivity(args) => sensitivity::command(&args),
     }
 }
 

@@ -6,4 +6,5 @@ mod common;
 mod engine;
 mod prevention;
 mod scenario;
+mod sensitivity;
 mod validation;

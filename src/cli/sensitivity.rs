@@ -1,0 +1,209 @@
+//! The `sensitivity` command: which assumptions drive the answer.
+//!
+//! Resolves the request against the scenario (every bad name reported at
+//! once, exit 2, nothing written), prints what the analysis will cost, runs
+//! it with a progress bar and writes `sensitivity.json` and the CSV tables
+//! atomically, then prints a short table of the top drivers.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+
+use wijkbudget::fmt::{self, Lang};
+use wijkbudget::sensitivity::{Methods, Plan, PlanError, Request, export};
+
+use super::{LangArg, load_all, progress, safe_name, write};
+
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    /// Scenario file (TOML); none analyses the built-in example.
+    #[arg(value_name = "FILE")]
+    file: Option<PathBuf>,
+    /// Output folder [default: output/<scenario name>/sensitivity/].
+    #[arg(long, short, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// The variant whose outputs are analysed [default: the baseline].
+    #[arg(long, value_name = "NAME")]
+    variant: Option<String>,
+    /// Outputs to analyse (repeatable or comma-separated): `p_overrun`, a
+    /// metric key such as `total_cost`, `overrun` or `spend.jeugdhulp`, or
+    /// `saving:<variant>` (the baseline's total cost minus the variant's)
+    /// [default: p_overrun,total_cost].
+    #[arg(long = "output", value_name = "KEY", value_delimiter = ',')]
+    outputs: Vec<String>,
+    /// Parameters to analyse by path (repeatable or comma-separated)
+    /// [default: every parameter given as a distribution].
+    #[arg(long = "params", value_name = "PATH", value_delimiter = ',')]
+    params: Vec<String>,
+    /// A group of parameters analysed as one input, e.g.
+    /// `kosten=*.cost_per_month` (`*` any text, `?` one character); repeatable.
+    #[arg(long = "group", value_name = "NAME=GLOB", value_parser = parse_group)]
+    groups: Vec<(String, String)>,
+    /// Also group the parameters by their first N path segments
+    /// (2: one group per stream, e.g. `stream.jeugdhulp`).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=16))]
+    group_by_prefix: Option<u16>,
+    /// Methods to run (repeatable); rank correlations always run.
+    #[arg(
+        long = "method",
+        value_enum,
+        default_value = "all",
+        value_delimiter = ','
+    )]
+    methods: Vec<MethodArg>,
+    /// Base sample N of the Sobol design: N·(inputs + 2) evaluations.
+    #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u32).range(2..=1_000_000))]
+    samples: u32,
+    /// Replications of process randomness averaged per evaluation (the same
+    /// replications at every point).
+    #[arg(long, value_name = "R", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    process_reps: u32,
+    /// Morris trajectories: trajectories·(parameters + 1) evaluations.
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    trajectories: u32,
+    /// Levels of the Morris grid (even).
+    #[arg(long, value_name = "P", default_value_t = 4, value_parser = parse_levels)]
+    levels: u32,
+    /// Bootstrap resamples for the Sobol intervals.
+    #[arg(long, value_name = "N", default_value_t = 500, value_parser = clap::value_parser!(u32).range(0..=100_000))]
+    bootstrap: u32,
+    /// Replications of the plain Monte Carlo run behind the rank
+    /// correlations [default: meta.replications].
+    #[arg(long, short = 'n', value_name = "N", value_parser = clap::value_parser!(u32).range(2..=100_000_000))]
+    replications: Option<u32>,
+    /// Random seed (overrides meta.seed); the same seed gives the same results.
+    #[arg(long, value_name = "S")]
+    seed: Option<u64>,
+    /// Language of the console table.
+    #[arg(long, value_enum, default_value_t = LangArg::Nl)]
+    lang: LangArg,
+    /// Worker threads [default: all cores]; results do not depend on it.
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// No progress bar and no messages on stderr.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MethodArg {
+    Tornado,
+    Sobol,
+    Morris,
+    All,
+}
+
+fn parse_group(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((name, glob)) if !name.trim().is_empty() && !glob.is_empty() => {
+            Ok((name.trim().to_string(), glob.to_string()))
+        }
+        _ => Err(format!(
+            "`{s}` is not NAME=GLOB; write e.g. --group kosten=*.cost_per_month"
+        )),
+    }
+}
+
+fn parse_levels(s: &str) -> Result<u32, String> {
+    match s.parse::<u32>() {
+        Ok(p) if (2..=100).contains(&p) && p % 2 == 0 => Ok(p),
+        _ => Err(format!(
+            "`{s}`: the Morris grid needs an even number of levels from 2 to 100"
+        )),
+    }
+}
+
+pub fn command(args: &SensitivityArgs) -> Result<ExitCode> {
+    if let Some(n) = args.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global()
+            .context("starting the worker threads")?;
+    }
+    let files: Vec<PathBuf> = args.file.iter().cloned().collect();
+    let Some(loaded) = load_all(&files)? else {
+        return Ok(ExitCode::from(2));
+    };
+    let l = &loaded[0];
+    let scenario = &l.scenario;
+    let mut request = Request::defaults(scenario);
+    request.variant = args.variant.clone();
+    request.outputs = args.outputs.clone();
+    request.params = args.params.clone();
+    request.groups = args.groups.clone();
+    request.group_by_prefix = args.group_by_prefix.map(usize::from);
+    let all = args.methods.contains(&MethodArg::All);
+    request.methods = Methods {
+        tornado: all || args.methods.contains(&MethodArg::Tornado),
+        sobol: all || args.methods.contains(&MethodArg::Sobol),
+        morris: all || args.methods.contains(&MethodArg::Morris),
+        rank: true,
+    };
+    request.samples = args.samples as usize;
+    request.process_reps = args.process_reps;
+    request.morris_trajectories = args.trajectories as usize;
+    request.morris_levels = args.levels as usize;
+    request.bootstrap = args.bootstrap as usize;
+    if let Some(n) = args.replications {
+        request.rank_replications = n;
+    }
+    if let Some(s) = args.seed {
+        request.seed = s;
+    }
+    let plan = match Plan::new(scenario, Some(&l.file), &request) {
+        Ok(p) => p,
+        Err(PlanError::Invalid(problems)) => {
+            for p in problems {
+                eprintln!("{}: error: {p}", l.file);
+            }
+            return Ok(ExitCode::from(2));
+        }
+        Err(e) => return Err(e).with_context(|| l.file.clone()),
+    };
+    let dir = match &args.out {
+        Some(d) => d.clone(),
+        None => Path::new("output")
+            .join(safe_name(&scenario.name))
+            .join("sensitivity"),
+    };
+    let lang: Lang = args.lang.into();
+    let cost = plan.cost();
+    let total = cost.replications();
+    if !args.quiet {
+        let n = |x: u64| fmt::number(x as f64, 0, Lang::En);
+        eprintln!(
+            "{}: {} parameters, outputs {}; this analysis will simulate {} replications \
+             ({} per evaluation; tornado {} + Sobol {} + Morris {} evaluations, rank correlations {} replications)",
+            l.file,
+            plan.n_params(),
+            plan.output_keys().join(", "),
+            n(total),
+            n(cost.reps_per_point),
+            n(cost.tornado_points),
+            n(cost.sobol_points),
+            n(cost.morris_points),
+            n(cost.rank_replications),
+        );
+        for w in plan.warnings() {
+            eprintln!("{}: warning: {w}", l.file);
+        }
+    }
+    let bar = progress::bar(
+        total,
+        &format!("{} · gevoeligheid", scenario.name),
+        args.quiet,
+    );
+    let report = plan.run(&|n| bar.inc(n));
+    bar.finish_and_clear();
+    let files = export::files(&report)?;
+    write::all(&dir, &files)?;
+    let table = export::console(&report, lang);
+    std::io::stdout().lock().write_all(table.as_bytes())?;
+    if !args.quiet {
+        eprintln!("wrote {} files to {}", files.len(), dir.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
