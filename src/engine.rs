@@ -15,7 +15,7 @@ use crate::dist::{std_normal_cdf, std_normal_quantile};
 use crate::metrics::{Layout, col, stream_col};
 use crate::model::{BudgetMode, Model, Payer, Policy};
 use crate::rng::{self, EngineRng};
-use crate::sampler::{binomial, binomial_ln_q, binomial_rate};
+use crate::sampler::{binomial, binomial_rate};
 
 /// How many replications to run and with which seed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -478,8 +478,6 @@ pub struct Rates {
     pub entry: Vec<usize>,
     pub cost: Vec<f64>,
     pub outflow: Vec<f64>,
-    /// ln(1 − outflow), for the sampler's inversion.
-    pub ln_stay: Vec<f64>,
     pub escalation: Vec<f64>,
     pub stream_paid: Vec<bool>,
     pub prev_share: Vec<f64>,
@@ -536,9 +534,7 @@ impl Rates {
             let top = sm.levels.len() - 1;
             for (l, lv) in sm.levels.iter().enumerate() {
                 r.cost.push(g(lv.cost_per_month));
-                let outflow = 1.0 / g(lv.mean_duration_months).max(1.0);
-                r.outflow.push(outflow);
-                r.ln_stay.push((-outflow).ln_1p());
+                r.outflow.push(1.0 / g(lv.mean_duration_months).max(1.0));
                 r.escalation
                     .push(if l == top { 0.0 } else { g(lv.escalation) });
                 r.stream_paid.push(lv.paid_by == Payer::Stream);
@@ -680,8 +676,6 @@ trait Draw {
     /// Whether counts are whole numbers moved by random draws.
     const PROCESS: bool;
     fn draw(rng: &mut EngineRng, n: f64, p: f64) -> f64;
-    /// A move with probability `p` whose ln(1 − p) is known.
-    fn draw_ln_q(rng: &mut EngineRng, n: f64, p: f64, ln_q: f64) -> f64;
     /// A move with probability 1 − exp(−`hazard`).
     fn draw_rate(rng: &mut EngineRng, n: f64, hazard: f64) -> f64;
     fn start(rng: &mut EngineRng, households: f64, mean: f64) -> f64;
@@ -695,10 +689,6 @@ impl Draw for Process {
     #[inline(always)]
     fn draw(rng: &mut EngineRng, n: f64, p: f64) -> f64 {
         binomial(rng, n as u64, p) as f64
-    }
-    #[inline(always)]
-    fn draw_ln_q(rng: &mut EngineRng, n: f64, p: f64, ln_q: f64) -> f64 {
-        binomial_ln_q(rng, n as u64, p, ln_q) as f64
     }
     #[inline(always)]
     fn draw_rate(rng: &mut EngineRng, n: f64, hazard: f64) -> f64 {
@@ -716,10 +706,6 @@ impl Draw for Expected {
     const PROCESS: bool = false;
     #[inline(always)]
     fn draw(_: &mut EngineRng, n: f64, p: f64) -> f64 {
-        n * p
-    }
-    #[inline(always)]
-    fn draw_ln_q(_: &mut EngineRng, n: f64, p: f64, _: f64) -> f64 {
         n * p
     }
     #[inline(always)]
@@ -913,7 +899,6 @@ fn months<D: Draw>(r: &Rates, layout: &Layout, rngs: &mut [EngineRng], out: &mut
             // Transitions from the state at the start of the month.
             let cl = &mut clients[off..off + n_lvl];
             let outflow = &r.outflow[off..off + n_lvl];
-            let ln_stay = &r.ln_stay[off..off + n_lvl];
             let esc_rate = &r.escalation[off..off + n_lvl];
             let stream_paid = &r.stream_paid[off..off + n_lvl];
             let mut out_total = 0.0;
@@ -921,7 +906,7 @@ fn months<D: Draw>(r: &Rates, layout: &Layout, rngs: &mut [EngineRng], out: &mut
             let mut escalations = 0.0;
             for l in 0..n_lvl {
                 let n = cl[l];
-                let out_l = D::draw_ln_q(rng, n, outflow[l], ln_stay[l]);
+                let out_l = D::draw(rng, n, outflow[l]);
                 let stay = n - out_l;
                 let esc_l = if l + 1 < n_lvl {
                     D::draw(rng, stay, esc_rate[l] * e.escalation)
