@@ -357,8 +357,8 @@ mod tests {
 
     #[test]
     fn one_minus_exp_neg_is_accurate_on_both_sides_of_its_switch() {
-        for x in [1e-12, 1e-6, 3e-4, 1e-3, 0.0312, 0.03125, 0.5, 30.0] {
-            let exact = -(-x as f64).exp_m1();
+        for x in [1e-12f64, 1e-6, 3e-4, 1e-3, 0.0312, 0.03125, 0.5, 30.0] {
+            let exact: f64 = -(-x).exp_m1();
             let got = one_minus_exp_neg(x);
             assert!((got - exact).abs() <= 4.0 * f64::EPSILON * exact, "x={x}");
         }
