@@ -1,6 +1,7 @@
 //! Command-line interface: argument parsing and the `run`, `validate` and
 //! `init` commands.
 
+mod allocate;
 mod progress;
 mod write;
 
@@ -52,6 +53,11 @@ enum Command {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+    /// Divide a municipal budget over areas by several keys and compare them.
+    ///
+    /// Reads a municipality file (see docs/allocation.md), simulates every
+    /// area on common random numbers and writes allocation.json and CSV tables.
+    Allocate(allocate::AllocateArgs),
     /// Write the example scenario to start from (DIR/voorbeeldwijk.toml).
     Init {
         /// Folder to write it to (created if needed).
@@ -114,6 +120,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Run(args) => run_command(&args),
         Command::Validate { files } => validate_command(&files),
         Command::Init { dir, force } => init_command(&dir, force),
+        Command::Allocate(args) => allocate::command(&args),
     }
 }
 
