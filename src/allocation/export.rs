@@ -81,6 +81,8 @@ fn areas_csv(a: &Allocation) -> Result<OutputFile, ExportError> {
         "overrun_p5",
         "overrun_p50",
         "overrun_p95",
+        "waiting_months_mean",
+        "waiting_months_se",
     ];
     let mut rows = Vec::new();
     for k in &a.keys {
@@ -100,6 +102,8 @@ fn areas_csv(a: &Allocation) -> Result<OutputFile, ExportError> {
             r.extend(est(&o.cost_first_year));
             r.extend(prob(&o.p_overrun));
             r.extend(est(&o.overrun));
+            r.push(num(o.waiting_months.mean));
+            r.push(num(o.waiting_months.se));
             rows.push(r);
         }
     }
@@ -272,7 +276,12 @@ pub fn render(a: &Allocation, lang: Lang) -> String {
     }
     .map(String::from)
     .to_vec();
-    let right = [false, true, true, true, true, true, true];
+    let waitlist = a.policy == PoolPolicy::Waitlist;
+    let mut head = head;
+    if waitlist {
+        head.push(if nl { "wachtmaanden" } else { "months waited" }.to_string());
+    }
+    let right = [false, true, true, true, true, true, true, true];
     for k in &a.keys {
         let label = if nl { &k.label_nl } else { &k.label_en };
         out.push('\n');
@@ -300,6 +309,9 @@ pub fn render(a: &Allocation, lang: Lang) -> String {
                 pm(&o.p_overrun),
                 euro(o.overrun.mean, lang),
             ]);
+            if waitlist && let Some(r) = rows.last_mut() {
+                r.push(crate::fmt::number(o.waiting_months.mean, 0, lang));
+            }
         }
         let t = &k.total;
         rows.push(vec![

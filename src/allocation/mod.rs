@@ -233,6 +233,8 @@ pub struct AreaOutcome {
     pub p_overrun: Prob,
     /// Overrun over the horizon (spend above budget, summed over years), EUR.
     pub overrun: Estimate,
+    /// Client-months spent waiting over the horizon (`waitlist` only).
+    pub waiting_months: Estimate,
 }
 
 /// The municipality as a whole under one key.
@@ -338,6 +340,9 @@ pub struct AreaRun {
     pub years: usize,
     pub spend: Vec<f64>,
     pub indexation: Vec<f64>,
+    /// Client-months spent waiting over the horizon, per replication
+    /// (zero under `overspend`).
+    pub waiting: Vec<f64>,
 }
 
 impl AreaRun {
@@ -380,11 +385,13 @@ pub fn simulate_area(
     let ix = model.budget.indexation.idx();
     let mut spend = vec![0.0; reps * years];
     let mut indexation = vec![0.0; reps];
+    let mut waiting = vec![0.0; reps];
     spend
         .par_chunks_mut(years * CHUNK)
         .zip(indexation.par_chunks_mut(CHUNK))
+        .zip(waiting.par_chunks_mut(CHUNK))
         .enumerate()
-        .for_each(|(chunk, (out, iout))| {
+        .for_each(|(chunk, ((out, iout), wout))| {
             let mut values = vec![0.0; np];
             let mut row = vec![0.0; ev.row_len()];
             for (i, io) in iout.iter_mut().enumerate() {
@@ -395,6 +402,7 @@ pub fn simulate_area(
                     out[i * years + y] = row[y * w + col::CARE_SPEND];
                 }
                 *io = values[ix];
+                wout[i] = (0..years).map(|y| row[y * w + col::WAITING_MONTHS]).sum();
             }
             progress.advance(iout.len() as u64);
         });
@@ -402,6 +410,7 @@ pub fn simulate_area(
         years,
         spend,
         indexation,
+        waiting,
     }
 }
 
@@ -627,6 +636,7 @@ pub fn evaluate(
             cost_first_year: Estimate::of(&first),
             p_overrun: Prob::of(&flag),
             overrun: Estimate::of(&over),
+            waiting_months: Estimate::of(&run.waiting),
         });
     }
     // Totals and pools, replication by replication, in order.
@@ -889,6 +899,7 @@ fn field_docs() -> Vec<(String, String)> {
         ("p_any_area_overrun", "probability that at least one area has an overrun the pool does not cover, in some year"),
         ("p_municipality_overrun", "probability that total spend exceeds the total budget plus the pool in some year"),
         ("pool.size", "EUR, the shared risk reserve available in the first year; topped up to this amount, indexed, every year; it covers area overruns, pro rata when short"),
+        ("waiting_months", "client-months on a waiting list over the horizon (policy waitlist; 0 under overspend)"),
         ("uncovered", "EUR, area overruns the pool does not cover, over the horizon"),
         ("used", "EUR, pool money used over the horizon"),
         ("weights", "what each area's budget is proportional to (unit depends on the key)"),
@@ -909,6 +920,7 @@ mod tests {
             years,
             spend,
             indexation: vec![i; reps],
+            waiting: vec![0.0; reps],
         }
     }
 

@@ -12,8 +12,6 @@
 //! the result is read by the scenario builder. The format is documented in
 //! `docs/allocation.md`.
 
-use std::collections::HashSet;
-
 use crate::allocation::{Area, AreaSource, Characteristic, Municipality, PoolPolicy};
 use crate::dist::Dist;
 use crate::model::{BudgetMode, Model, ParamSpec, Policy};
@@ -159,7 +157,7 @@ fn read(
             e.key_span.start,
             "meta.baseline",
             format!(
-                "a municipality file has no baseline (each area's scenario uses its own);                  valid keys here: {}",
+                "a municipality file has no baseline (each area's scenario uses its own); valid keys here: {}",
                 list(META_KEYS.iter().copied())
             ),
         );
@@ -246,7 +244,8 @@ fn read(
     let mut heads = Vec::new();
     for (name, o) in elements {
         b.check_keys(&o, AREA_KEYS);
-        let name = name.unwrap_or_default().to_string();
+        // An area without a valid, unique name is named by its position.
+        let name = name.map_or_else(|| o.path.clone(), str::to_string);
         let label = b
             .text(&o, "label", None, super::MAX_NAME_CHARS, false)
             .unwrap_or_else(|| name.clone());
@@ -481,34 +480,39 @@ fn read(
         for (name, v, at) in w {
             let lacking: Vec<&str> = areas
                 .iter()
-                .filter(|a| !BUILT_IN.contains(&name.as_str()) && a.count(&name).is_none())
+                .filter(|a| a.count(&name).is_none())
                 .map(|a| a.name.as_str())
                 .collect();
             if lacking.is_empty() {
                 ok.push((name, v));
-            } else {
-                let known: HashSet<&str> = areas
-                    .iter()
-                    .flat_map(|a| a.counts.iter().map(|c| c.name.as_str()))
-                    .chain(BUILT_IN.iter().copied())
-                    .collect();
-                let mut known: Vec<&str> = known.into_iter().collect();
-                known.sort_unstable();
-                sink.error(
-                    at,
-                    &format!("needs.weights.{name}"),
-                    super::diag::unknown(
-                        &format!(
-                            "the characteristic `{}` is not in `counts` of area(s) {}",
-                            clip(&name),
-                            list(lacking.iter().copied())
-                        ),
-                        &name,
-                        &known,
-                        "characteristics",
-                    ),
-                );
+                continue;
             }
+            let mut known: Vec<&str> = areas
+                .iter()
+                .flat_map(|a| a.counts.iter().map(|c| c.name.as_str()))
+                .chain(BUILT_IN.iter().copied())
+                .collect();
+            known.sort_unstable();
+            known.dedup();
+            let message = if known.contains(&name.as_str()) {
+                format!(
+                    "the characteristic `{}` is missing from `counts` of area(s) {}; \
+                     give it for every area",
+                    clip(&name),
+                    list(lacking.iter().copied())
+                )
+            } else {
+                super::diag::unknown(
+                    &format!(
+                        "no area has the characteristic `{}` in its `counts`",
+                        clip(&name)
+                    ),
+                    &name,
+                    &known,
+                    "characteristics",
+                )
+            };
+            sink.error(at, &format!("needs.weights.{name}"), message);
         }
         needs_weights = Some(ok);
     }
