@@ -306,6 +306,9 @@ pub struct AreaInfo {
 pub struct Allocation {
     /// `wijkbudget.allocation/1`.
     pub schema: String,
+    /// The program that made it (name, version, generator, crate versions),
+    /// so a result can be reproduced.
+    pub tool: Tool,
     pub name: String,
     pub description: String,
     pub start_year: i32,
@@ -329,6 +332,32 @@ pub struct Allocation {
 }
 
 pub const SCHEMA: &str = "wijkbudget.allocation/1";
+
+/// The program that made an [`Allocation`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+    pub generator: String,
+    pub crates: Vec<(String, String)>,
+}
+
+impl Tool {
+    /// This program, as `summary.json` describes it.
+    pub fn current() -> Self {
+        let t = crate::results::ToolInfo::current();
+        Self {
+            name: t.name.to_string(),
+            version: t.version.to_string(),
+            generator: t.generator.to_string(),
+            crates: t
+                .crates
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        }
+    }
+}
 
 /// The default ladder of pool sizes, as shares of the total budget.
 pub const DEFAULT_POOL_SHARES: &[f64] = &[0.0, 0.005, 0.01, 0.02, 0.05];
@@ -845,6 +874,7 @@ pub fn allocate(m: &Municipality, cfg: &RunConfig, progress: &dyn Progress) -> A
     }
     Allocation {
         schema: SCHEMA.to_string(),
+        tool: Tool::current(),
         name: m.name.clone(),
         description: m.description.clone(),
         start_year: m.start_year,
@@ -929,6 +959,47 @@ mod tests {
         let b = proportional(1000.0, &[1.0, 3.0]);
         assert_eq!(b, vec![250.0, 750.0]);
         assert_eq!(proportional(10.0, &[0.0, 0.0]), vec![5.0, 5.0]);
+    }
+
+    #[test]
+    fn pool_effects_match_a_hand_count() {
+        // Two areas, one year, four replications; budgets 100 each.
+        // Deficits (spend − 100): rep 0: (+30, −50), rep 1: (+30, +20),
+        // rep 2: (−10, −10), rep 3: (+80, −90).
+        let a = run(vec![130.0, 130.0, 90.0, 180.0], 1, 0.0);
+        let b = run(vec![50.0, 120.0, 90.0, 10.0], 1, 0.0);
+        let k = evaluate(
+            Key::PerHousehold,
+            vec![1.0, 1.0],
+            None,
+            &[100.0, 100.0],
+            &[a, b],
+            &[0.0, 40.0, 60.0],
+        );
+        assert_eq!(k.areas[0].p_overrun.p, 0.75);
+        assert_eq!(k.areas[1].p_overrun.p, 0.25);
+        assert_eq!(k.areas[0].overrun.mean, (30.0 + 30.0 + 80.0) / 4.0);
+        let p = |i: usize| {
+            (
+                k.pool[i].p_any_area_overrun.p,
+                k.pool[i].p_municipality_overrun.p,
+            )
+        };
+        // No pool: some area overruns in reps 0, 1, 3; the municipality nets
+        // (−20, +50, −20, −10): only rep 1.
+        assert_eq!(p(0), (0.75, 0.25));
+        // Pool 40 covers rep 0 (30), not rep 1 (50) or rep 3 (80); the
+        // municipality's 50 in rep 1 exceeds 40.
+        assert_eq!(p(1), (0.5, 0.25));
+        // Pool 60 covers reps 0 and 1; the municipality never exceeds 60.
+        assert_eq!(p(2), (0.25, 0.0));
+        // Uncovered with pool 40: (0 + 10 + 0 + 40) / 4; used: (30 + 40 + 0 + 40) / 4.
+        assert_eq!(k.pool[1].uncovered.mean, 12.5);
+        assert_eq!(k.pool[1].used.mean, 27.5);
+        // Pro rata: in rep 1 both areas keep part of their deficit.
+        assert_eq!(k.pool[1].p_area_overrun[1].p, 0.25);
+        assert_eq!(k.pool[2].p_area_overrun[1].p, 0.0);
+        assert_eq!(k.total.p_any_area_overrun.p, 0.75);
     }
 
     #[test]
