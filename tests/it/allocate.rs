@@ -640,3 +640,46 @@ fn a_bad_municipality_exits_2_and_writes_nothing() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn no_prefix_or_mangled_value_of_the_example_makes_the_parser_panic() {
+    let text = std::fs::read_to_string(root().join("scenarios/gemeente-voorbeeld.toml")).unwrap();
+    let dir = root().join("scenarios");
+    let mut rejected = 0;
+    for cut in (0..text.len()).step_by(97) {
+        let mut i = cut;
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        if parse_in(&text[..i], "cut.toml", &dir).is_err() {
+            rejected += 1;
+        }
+    }
+    assert!(rejected > 0);
+    for (from, to) in [
+        ("total = { value = 13900000", "total = { value = nan"),
+        (
+            "inhabitants = { value = 9700",
+            "inhabitants = { value = -inf",
+        ),
+        (
+            "households = { alleenstaand = 700",
+            "households = { alleenstaand = 1e300",
+        ),
+        ("sizes = [0, 100000", "sizes = [[0], 1e999"),
+        (
+            "weights = { households = 1.0",
+            "weights = { households = \"x\"",
+        ),
+        (
+            "[[area]]\nname = \"villapark\"",
+            "[[area]]\nname = \"villapark\"\nscenario = \"gemeente-voorbeeld.toml\"",
+        ),
+        ("name = \"grijsveld\"", "name = \"GRIJS veld\""),
+    ] {
+        assert!(text.contains(from), "{from}");
+        let bad = text.replacen(from, to, 1);
+        let d = parse_in(&bad, "bad.toml", &dir).expect_err(to);
+        assert!(d.iter().all(|p| p.line >= 1), "{d}");
+    }
+}
