@@ -10,6 +10,7 @@
 // iterator chains would hide which array is which.
 #![allow(clippy::needless_range_loop)]
 
+pub mod allocation;
 pub mod copula;
 pub mod dist;
 pub mod engine;

@@ -1,6 +1,7 @@
 //! Command-line interface: argument parsing and the `run`, `validate` and
 //! `init` commands.
 
+mod allocate;
 mod progress;
 mod sensitivity;
 mod write;
@@ -58,6 +59,11 @@ enum Command {
     ///
     /// Writes sensitivity.json and CSV tables; see docs/sensitivity.md.
     Sensitivity(sensitivity::SensitivityArgs),
+    /// Divide a municipal budget over areas by several keys and compare them.
+    ///
+    /// Reads a municipality file (see docs/allocation.md), simulates every
+    /// area on common random numbers and writes allocation.json and CSV tables.
+    Allocate(allocate::AllocateArgs),
     /// Write the example scenario to start from (DIR/voorbeeldwijk.toml).
     Init {
         /// Folder to write it to (created if needed).
@@ -121,6 +127,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Validate { files } => validate_command(&files),
         Command::Init { dir, force } => init_command(&dir, force),
         Command::Sensitivity(args) => sensitivity::command(&args),
+        Command::Allocate(args) => allocate::command(&args),
     }
 }
 

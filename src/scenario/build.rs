@@ -180,16 +180,16 @@ impl<'t> Obj<'t> {
 
 /// The domain of a parameter and how to fill it in when it is left out.
 #[derive(Debug, Clone, Copy)]
-struct Spec {
-    lo: f64,
-    hi: f64,
+pub(crate) struct Spec {
+    pub(crate) lo: f64,
+    pub(crate) hi: f64,
     /// `None`: required.
-    default: Option<f64>,
+    pub(crate) default: Option<f64>,
     /// The parameter may not be uncertain (shares).
-    fixed_only: bool,
+    pub(crate) fixed_only: bool,
 }
 
-const fn dom(lo: f64, hi: f64, default: Option<f64>) -> Spec {
+pub(crate) const fn dom(lo: f64, hi: f64, default: Option<f64>) -> Spec {
     Spec {
         lo,
         hi,
@@ -284,6 +284,11 @@ impl<'s, 'a> Builder<'s, 'a> {
     /// The 1-based line of a byte offset.
     pub(crate) fn line_of(&self, at: usize) -> usize {
         self.line(at)
+    }
+
+    /// The parameters registered so far.
+    pub(crate) fn params(&self) -> &ParamTable {
+        &self.params
     }
 
     /// The text of a value as written, clipped, for "got ..." messages.
@@ -495,7 +500,12 @@ impl<'s, 'a> Builder<'s, 'a> {
     }
 
     /// One of `options`, or `options[0]` (the default) when absent or bad.
-    fn choice(&mut self, o: &Obj<'_>, key: &str, options: &[&'static str]) -> &'static str {
+    pub(crate) fn choice(
+        &mut self,
+        o: &Obj<'_>,
+        key: &str,
+        options: &[&'static str],
+    ) -> &'static str {
         let Some((s, node)) = self.string(o, key, None) else {
             return options[0];
         };
@@ -514,7 +524,7 @@ impl<'s, 'a> Builder<'s, 'a> {
 
     /// The array of tables at `key`, each element with its name (`None` if
     /// it has no valid, unique name) and its dotted path.
-    fn elements<'t>(
+    pub(crate) fn elements<'t>(
         &mut self,
         o: &Obj<'t>,
         key: &str,
@@ -618,7 +628,7 @@ impl<'s, 'a> Builder<'s, 'a> {
     }
 
     /// The value of a parameter that is fixed and was accepted.
-    fn fixed_value(&self, p: Param) -> Option<f64> {
+    pub(crate) fn fixed_value(&self, p: Param) -> Option<f64> {
         if self.bad[p.idx()] {
             return None;
         }
@@ -629,7 +639,7 @@ impl<'s, 'a> Builder<'s, 'a> {
     }
 
     /// Reads, checks and registers parameter `key` of `o`.
-    fn param(&mut self, o: &Obj<'_>, key: &str, spec: Spec) -> Param {
+    pub(crate) fn param(&mut self, o: &Obj<'_>, key: &str, spec: Spec) -> Param {
         let path = o.key(key);
         let Some(e) = o.entry(key) else {
             return match spec.default {

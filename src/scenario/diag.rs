@@ -156,6 +156,11 @@ impl<'a> Sink<'a> {
         self.list.is_empty()
     }
 
+    /// Records a problem found with another sink of the same file.
+    pub(crate) fn error_diag(&mut self, d: Diagnostic) {
+        self.list.push(d);
+    }
+
     pub(crate) fn lines(&self) -> &'a LineIndex<'a> {
         self.lines
     }

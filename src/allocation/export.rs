@@ -1,0 +1,378 @@
+//! The files and the console table of an allocation: `allocation.json`,
+//! `allocation_areas.csv` (key × area), `allocation_totals.csv` (per key)
+//! and `allocation_pool.csv` (key × pool size). Bytes only; the CLI writes
+//! them atomically.
+
+use super::{Allocation, Estimate, PoolPolicy, Prob};
+use crate::export::{ExportError, OutputFile};
+use crate::fmt::{Lang, euro, percent};
+
+/// All output files of an allocation, encoded in memory.
+pub fn files(a: &Allocation) -> Result<Vec<OutputFile>, ExportError> {
+    let mut out = vec![OutputFile {
+        name: "allocation.json".into(),
+        bytes: {
+            let mut b = serde_json::to_vec_pretty(a)?;
+            b.push(b'\n');
+            b
+        },
+    }];
+    out.push(areas_csv(a)?);
+    out.push(totals_csv(a)?);
+    out.push(pool_csv(a)?);
+    Ok(out)
+}
+
+fn num(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x}")
+    } else {
+        String::new()
+    }
+}
+
+fn est(e: &Estimate) -> [String; 5] {
+    [e.mean, e.se, e.p5, e.p50, e.p95].map(num)
+}
+
+fn prob(p: &Prob) -> [String; 2] {
+    [num(p.p), num(p.se)]
+}
+
+fn csv_file(
+    file: &'static str,
+    header: &[&str],
+    rows: Vec<Vec<String>>,
+) -> Result<OutputFile, ExportError> {
+    let wrap = |source| ExportError::Csv { file, source };
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    w.write_record(header).map_err(wrap)?;
+    for r in rows {
+        w.write_record(&r).map_err(wrap)?;
+    }
+    let bytes = w.into_inner().map_err(|e| wrap(e.into_error().into()))?;
+    Ok(OutputFile {
+        name: file.into(),
+        bytes,
+    })
+}
+
+fn areas_csv(a: &Allocation) -> Result<OutputFile, ExportError> {
+    let header = [
+        "key",
+        "area",
+        "budget",
+        "share",
+        "budget_horizon",
+        "cost_mean",
+        "cost_se",
+        "cost_p5",
+        "cost_p50",
+        "cost_p95",
+        "cost_first_year_mean",
+        "cost_first_year_se",
+        "cost_first_year_p5",
+        "cost_first_year_p50",
+        "cost_first_year_p95",
+        "p_overrun",
+        "p_overrun_se",
+        "overrun_mean",
+        "overrun_se",
+        "overrun_p5",
+        "overrun_p50",
+        "overrun_p95",
+        "waiting_months_mean",
+        "waiting_months_se",
+    ];
+    let mut rows = Vec::new();
+    for k in &a.keys {
+        let key = serde_json::to_value(k.key)?
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        for o in &k.areas {
+            let mut r = vec![
+                key.clone(),
+                o.area.clone(),
+                num(o.budget),
+                num(o.share),
+                num(o.budget_horizon),
+            ];
+            r.extend(est(&o.cost));
+            r.extend(est(&o.cost_first_year));
+            r.extend(prob(&o.p_overrun));
+            r.extend(est(&o.overrun));
+            r.push(num(o.waiting_months.mean));
+            r.push(num(o.waiting_months.se));
+            rows.push(r);
+        }
+    }
+    csv_file("allocation_areas.csv", &header, rows)
+}
+
+fn totals_csv(a: &Allocation) -> Result<OutputFile, ExportError> {
+    let header = [
+        "key",
+        "budget",
+        "budget_horizon",
+        "cost_mean",
+        "cost_se",
+        "cost_p5",
+        "cost_p50",
+        "cost_p95",
+        "p_any_area_overrun",
+        "p_any_area_overrun_se",
+        "p_municipality_overrun",
+        "p_municipality_overrun_se",
+        "overrun_areas_mean",
+        "overrun_areas_se",
+        "target_p_overrun",
+    ];
+    let mut rows = Vec::new();
+    for k in &a.keys {
+        let t = &k.total;
+        let mut r = vec![
+            serde_json::to_value(k.key)?
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            num(t.budget),
+            num(t.budget_horizon),
+        ];
+        r.extend(est(&t.cost));
+        r.extend(prob(&t.p_any_area_overrun));
+        r.extend(prob(&t.p_municipality_overrun));
+        r.push(num(t.overrun_areas.mean));
+        r.push(num(t.overrun_areas.se));
+        r.push(k.target_p_overrun.map(num).unwrap_or_default());
+        rows.push(r);
+    }
+    csv_file("allocation_totals.csv", &header, rows)
+}
+
+fn pool_csv(a: &Allocation) -> Result<OutputFile, ExportError> {
+    let header = [
+        "key",
+        "pool_size",
+        "p_any_area_overrun",
+        "p_any_area_overrun_se",
+        "p_municipality_overrun",
+        "p_municipality_overrun_se",
+        "uncovered_mean",
+        "uncovered_se",
+        "used_mean",
+        "used_se",
+    ];
+    let mut rows = Vec::new();
+    for k in &a.keys {
+        let key = serde_json::to_value(k.key)?
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        for p in &k.pool {
+            let mut r = vec![key.clone(), num(p.size)];
+            r.extend(prob(&p.p_any_area_overrun));
+            r.extend(prob(&p.p_municipality_overrun));
+            r.extend([p.uncovered.mean, p.uncovered.se, p.used.mean, p.used.se].map(num));
+            rows.push(r);
+        }
+    }
+    csv_file("allocation_pool.csv", &header, rows)
+}
+
+/// Pads `s` on the left (`right = true`) or right to `w` characters.
+fn pad(s: &str, w: usize, right: bool) -> String {
+    let n = s.chars().count();
+    let fill = " ".repeat(w.saturating_sub(n));
+    if right {
+        format!("{fill}{s}")
+    } else {
+        format!("{s}{fill}")
+    }
+}
+
+fn table(rows: &[Vec<String>], right: &[bool]) -> String {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..cols)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for r in rows {
+        let cells: Vec<String> = r
+            .iter()
+            .enumerate()
+            .map(|(c, s)| pad(s, widths[c], right.get(c).copied().unwrap_or(true)))
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The console table: per key each area's budget, expected cost, P(overrun)
+/// and expected overrun with the municipal total; then the pool effects.
+pub fn render(a: &Allocation, lang: Lang) -> String {
+    let nl = lang == Lang::Nl;
+    let pm = |p: &Prob| format!("{} ± {}", percent(p.p, 1, lang), percent(p.se, 1, lang));
+    let mut out = String::new();
+    let last = a.start_year + a.horizon_years as i32 - 1;
+    out.push_str(&if nl {
+        format!(
+            "{} — {} wijken, {} replicaties, seed {}, {}–{}, budget {} ({})\n",
+            a.name,
+            a.areas.len(),
+            a.replications,
+            a.seed,
+            a.start_year,
+            last,
+            euro(a.total_budget, lang),
+            match a.policy {
+                PoolPolicy::Overspend => "overschrijding wordt betaald",
+                PoolPolicy::Waitlist => "wachtlijst bij krap budget",
+            }
+        )
+    } else {
+        format!(
+            "{} — {} areas, {} replications, seed {}, {}–{}, budget {} ({})\n",
+            a.name,
+            a.areas.len(),
+            a.replications,
+            a.seed,
+            a.start_year,
+            last,
+            euro(a.total_budget, lang),
+            match a.policy {
+                PoolPolicy::Overspend => "overruns are paid",
+                PoolPolicy::Waitlist => "waiting list when the budget is tight",
+            }
+        )
+    });
+    let head: Vec<String> = if nl {
+        [
+            "wijk",
+            "budget jaar 1",
+            "aandeel",
+            "verwachte kosten ± se",
+            "90%-interval",
+            "kans overschr.",
+            "verwacht tekort",
+        ]
+    } else {
+        [
+            "area",
+            "budget year 1",
+            "share",
+            "expected cost ± se",
+            "90% interval",
+            "P(overrun)",
+            "expected overrun",
+        ]
+    }
+    .map(String::from)
+    .to_vec();
+    let waitlist = a.policy == PoolPolicy::Waitlist;
+    let mut head = head;
+    if waitlist {
+        head.push(if nl { "wachtmaanden" } else { "months waited" }.to_string());
+    }
+    let right = [false, true, true, true, true, true, true, true];
+    for k in &a.keys {
+        let label = if nl { &k.label_nl } else { &k.label_en };
+        out.push('\n');
+        out.push_str(&match k.target_p_overrun {
+            Some(p) => format!(
+                "{} {label} ({} {}):\n",
+                if nl { "Verdeelsleutel" } else { "Key" },
+                if nl {
+                    "gemeenschappelijke kans"
+                } else {
+                    "common probability"
+                },
+                percent(p, 1, lang)
+            ),
+            None => format!("{} {label}:\n", if nl { "Verdeelsleutel" } else { "Key" }),
+        });
+        let mut rows = vec![head.clone()];
+        for (o, info) in k.areas.iter().zip(&a.areas) {
+            rows.push(vec![
+                info.label.clone(),
+                euro(o.budget, lang),
+                percent(o.share, 1, lang),
+                format!("{} ± {}", euro(o.cost.mean, lang), euro(o.cost.se, lang)),
+                format!("{} … {}", euro(o.cost.p5, lang), euro(o.cost.p95, lang)),
+                pm(&o.p_overrun),
+                euro(o.overrun.mean, lang),
+            ]);
+            if waitlist && let Some(r) = rows.last_mut() {
+                r.push(crate::fmt::number(o.waiting_months.mean, 0, lang));
+            }
+        }
+        let t = &k.total;
+        rows.push(vec![
+            if nl { "gemeente" } else { "municipality" }.to_string(),
+            euro(t.budget, lang),
+            percent(1.0, 1, lang),
+            format!("{} ± {}", euro(t.cost.mean, lang), euro(t.cost.se, lang)),
+            format!("{} … {}", euro(t.cost.p5, lang), euro(t.cost.p95, lang)),
+            pm(&t.p_municipality_overrun),
+            euro(t.overrun_areas.mean, lang),
+        ]);
+        out.push_str(&table(&rows, &right));
+    }
+    out.push('\n');
+    out.push_str(if nl {
+        "Solidariteitspot (gedeelde risicoreserve), kans op overschrijding:\n"
+    } else {
+        "Shared risk reserve (solidarity pool), probability of an overrun:\n"
+    });
+    let mut rows = vec![{
+        let mut h = vec![if nl { "verdeelsleutel" } else { "key" }.to_string()];
+        for &s in &a.pool_sizes {
+            h.push(format!(
+                "{} {}",
+                if nl { "pot" } else { "pool" },
+                euro(s, lang)
+            ));
+        }
+        h
+    }];
+    for k in &a.keys {
+        let label = if nl { &k.label_nl } else { &k.label_en };
+        let mut r1 = vec![format!(
+            "{label}: {}",
+            if nl { "enige wijk" } else { "any area" }
+        )];
+        let mut r2 = vec![format!(
+            "{label}: {}",
+            if nl { "gemeente" } else { "municipality" }
+        )];
+        for p in &k.pool {
+            r1.push(percent(p.p_any_area_overrun.p, 1, lang));
+            r2.push(percent(p.p_municipality_overrun.p, 1, lang));
+        }
+        rows.push(r1);
+        rows.push(r2);
+    }
+    let mut right = vec![false];
+    right.extend(std::iter::repeat_n(true, a.pool_sizes.len()));
+    out.push_str(&table(&rows, &right));
+    out.push('\n');
+    out.push_str(if nl {
+        "kosten = zorguitgaven over de horizon; kans overschr. = kans op een tekort in enig jaar; \
+         tekort = uitgaven boven budget, opgeteld over de horizon;\nenige wijk = een wijk houdt \
+         een tekort dat de pot niet dekt; gemeente = totale uitgaven boven totaal budget plus pot; \
+         se = Monte Carlo-standaardfout\n"
+    } else {
+        "cost = care spend over the horizon; P(overrun) = probability of a deficit in any year; \
+         overrun = spend above budget, summed over the horizon;\nany area = some area keeps a \
+         deficit the pool does not cover; municipality = total spend above total budget plus pool; \
+         se = Monte Carlo standard error\n"
+    });
+    out
+}

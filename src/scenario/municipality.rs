@@ -1,0 +1,861 @@
+//! Municipality files (`wijkbudget allocate`): a total budget, the streams it
+//! covers, the budget policy, a shared risk reserve and several areas, each
+//! a reference to a scenario file or written inline over shared stream
+//! definitions. Read with the scenario parser's tree, builder and
+//! diagnostics, so every problem in the file (and in the scenario files it
+//! names) is reported at once with file, line, column and key.
+//!
+//! An inline area is read like a variant: the shared sections
+//! (`uncertainty`, `stratum`, `stream`, `prevention`, `correlation`) form a
+//! base tree, the area's `households` and its overrides (`stream.<name>...`,
+//! `prevention...`, `stratum.<name>...`) are merged into a copy of it, and
+//! the result is read by the scenario builder. The format is documented in
+//! `docs/allocation.md`.
+
+use crate::allocation::{Area, AreaSource, Characteristic, Municipality, PoolPolicy};
+use crate::dist::Dist;
+use crate::model::{BudgetMode, Model, ParamSpec, Policy};
+
+use super::build::{Builder, Obj, Spec, dom, resolve_groups};
+use super::diag::{Diagnostic, Diagnostics, LineIndex, Sink, clip, list};
+use super::tree::{self, Entry, Node, Table, Val};
+use super::{MAX_FILE_BYTES, parse_bytes};
+
+/// Most areas in one municipality file.
+pub const MAX_AREAS: usize = 64;
+
+/// The top-level keys of a municipality file.
+const ROOT_KEYS: &[&str] = &[
+    "meta",
+    "budget",
+    "pool",
+    "needs",
+    "area",
+    "uncertainty",
+    "stratum",
+    "stream",
+    "prevention",
+    "correlation",
+];
+/// The sections inline areas share (a scenario without meta and budget).
+const SHARED_KEYS: &[&str] = &[
+    "uncertainty",
+    "stratum",
+    "stream",
+    "prevention",
+    "correlation",
+];
+const META_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "start_year",
+    "horizon_years",
+    "replications",
+    "seed",
+];
+const BUDGET_KEYS: &[&str] = &[
+    "total",
+    "indexation",
+    "streams",
+    "policy",
+    "wait_escalation_factor",
+];
+const POOL_KEYS: &[&str] = &["sizes"];
+const NEEDS_KEYS: &[&str] = &["weights"];
+const AREA_KEYS: &[&str] = &[
+    "name",
+    "label",
+    "scenario",
+    "inhabitants",
+    "last_year_spend",
+    "counts",
+    "households",
+    "stratum",
+    "stream",
+    "prevention",
+];
+/// Keys of an area that only an inline area may have.
+const INLINE_ONLY: &[&str] = &["households", "stratum", "stream", "prevention"];
+/// Characteristics every area has, usable as needs weights.
+const BUILT_IN: &[&str] = &["inhabitants", "households"];
+
+/// The ceiling every area's model is simulated with before a key sets it; any
+/// positive amount would do (see `allocation`).
+pub const REFERENCE_CEILING: f64 = 1_000_000.0;
+
+/// Reads a scenario file named by an area: given the path as written
+/// (relative to the municipality file), returns the name to use in messages
+/// and the bytes, or a message saying why it cannot be read. The library
+/// does no IO; the CLI supplies this.
+pub type Loader<'l> = dyn FnMut(&str) -> Result<(String, Vec<u8>), String> + 'l;
+
+/// Parses and validates a municipality file and the scenario files its
+/// areas name. `file` is the name used in messages.
+pub fn parse_municipality(
+    text: &str,
+    file: &str,
+    load: &mut Loader<'_>,
+) -> Result<Municipality, Diagnostics> {
+    if text.len() > MAX_FILE_BYTES {
+        return Err(Diagnostics(vec![Diagnostic {
+            file: file.to_string(),
+            line: 1,
+            column: 1,
+            key: String::new(),
+            message: format!(
+                "the file is {} bytes; a municipality file may be at most {MAX_FILE_BYTES} bytes (1 MiB)",
+                text.len()
+            ),
+        }]));
+    }
+    let lines = LineIndex::new(text);
+    let mut sink = Sink::new(file, &lines);
+    let Some(root) = tree::parse(text, &mut sink) else {
+        return Err(sink.finish());
+    };
+    let mut others: Vec<Diagnostic> = Vec::new();
+    let muni = read(&root, file, &lines, &mut sink, load, &mut others);
+    if sink.is_empty() && others.is_empty() {
+        Ok(muni)
+    } else {
+        let mut all = sink.finish().0;
+        all.extend(others);
+        Err(Diagnostics(all))
+    }
+}
+
+/// An area as read, before its model is built.
+struct AreaHead<'t> {
+    name: String,
+    label: String,
+    obj: Obj<'t>,
+    inhabitants: Option<f64>,
+    last_year_spend: Option<f64>,
+    counts: Vec<Characteristic>,
+    scenario: Option<(String, usize)>,
+}
+
+fn read(
+    root: &Table,
+    file: &str,
+    lines: &LineIndex<'_>,
+    sink: &mut Sink<'_>,
+    load: &mut Loader<'_>,
+    others: &mut Vec<Diagnostic>,
+) -> Municipality {
+    let mut b = Builder::new(sink);
+    let root_obj = Obj::new(root, 0, "");
+    b.check_keys(&root_obj, ROOT_KEYS);
+
+    // [meta]
+    let empty = Table::default();
+    let meta = b.meta(root);
+    if let Some(Val::Table(m)) = root.get("meta").map(|e| &e.node.val)
+        && let Some(e) = m.get("baseline")
+    {
+        b.error_at(
+            e.key_span.start,
+            "meta.baseline",
+            format!(
+                "a municipality file has no baseline (each area's scenario uses its own); valid keys here: {}",
+                list(META_KEYS.iter().copied())
+            ),
+        );
+    }
+
+    // [budget]
+    let bo = b
+        .table(
+            &root_obj,
+            "budget",
+            Some("the total budget: add a [budget] section with `total`"),
+        )
+        .unwrap_or_else(|| Obj::absent(&empty, 0, "budget"));
+    b.check_keys(&bo, BUDGET_KEYS);
+    let total = fixed(&mut b, &bo, "total", dom(1.0, 1e12, None));
+    let indexation = b.param(&bo, "indexation", dom(-0.5, 1.0, Some(0.0)));
+    let indexation = b.params().get(indexation).clone();
+    let waitlist = b.choice(&bo, "policy", &["overspend", "waitlist"]) == "waitlist";
+    let wait = b.param(&bo, "wait_escalation_factor", dom(1.0, 100.0, Some(1.5)));
+    let wait = b.params().get(wait).clone();
+    let streams = string_list(&mut b, &bo, "streams");
+
+    // [pool]
+    let mut pool_sizes = Vec::new();
+    if let Some(po) = b.table(&root_obj, "pool", None) {
+        b.check_keys(&po, POOL_KEYS);
+        if let Some(e) = po.entry("sizes") {
+            match &e.node.val {
+                Val::Array(items) if items.len() <= 32 => {
+                    for (i, n) in items.iter().enumerate() {
+                        let key = format!("pool.sizes[{}]", i + 1);
+                        if let Some(v) = number(&mut b, n, &key, 0.0, 1e12) {
+                            pool_sizes.push(v);
+                        }
+                    }
+                }
+                Val::Array(items) => b.error_at(
+                    e.node.span.start,
+                    "pool.sizes",
+                    format!("at most 32 pool sizes, got {}", items.len()),
+                ),
+                other => b.error_at(
+                    e.node.span.start,
+                    "pool.sizes",
+                    format!(
+                        "expected a list of amounts in euros (e.g. [0, 250000, 500000]), got {}",
+                        other.kind()
+                    ),
+                ),
+            }
+        }
+    }
+
+    // [needs]
+    let mut weights: Option<Vec<(String, f64, usize)>> = None;
+    if let Some(no) = b.table(&root_obj, "needs", None) {
+        b.check_keys(&no, NEEDS_KEYS);
+        if let Some(wo) = b.table(&no, "weights", Some("the weight of each characteristic")) {
+            let mut w = Vec::new();
+            for e in &wo.table.entries {
+                if let Some(v) = fixed(&mut b, &wo, &e.key, dom(0.0, 1e9, None)) {
+                    w.push((e.key.clone(), v, e.key_span.start));
+                }
+            }
+            if w.is_empty() {
+                b.error_at(
+                    wo.at,
+                    "needs.weights",
+                    "give at least one weight, e.g. `weights = { eenouder = 1.0, laag_inkomen = 1.0 }`",
+                );
+            } else if w.iter().all(|x| x.1 == 0.0) {
+                b.error_at(
+                    wo.at,
+                    "needs.weights",
+                    "at least one weight must be above 0",
+                );
+            }
+            weights = Some(w);
+        }
+    }
+
+    // [[area]]
+    let elements = b.elements(&root_obj, "area", ("area", "areas"), (1, MAX_AREAS));
+    let mut heads = Vec::new();
+    for (name, o) in elements {
+        b.check_keys(&o, AREA_KEYS);
+        // An area without a valid, unique name is named by its position.
+        let name = name.map_or_else(|| o.path.clone(), str::to_string);
+        let label = b
+            .text(&o, "label", None, super::MAX_NAME_CHARS, false)
+            .unwrap_or_else(|| name.clone());
+        let inhabitants = fixed(&mut b, &o, "inhabitants", dom(1.0, 1e8, None));
+        let last_year_spend = if o.entry("last_year_spend").is_some() {
+            fixed(&mut b, &o, "last_year_spend", dom(0.0, 1e11, None))
+        } else {
+            None
+        };
+        let mut counts = Vec::new();
+        if let Some(co) = b.table(&o, "counts", None) {
+            for e in &co.table.entries {
+                if !is_ident(&e.key) {
+                    b.error_at(
+                        e.key_span.start,
+                        &co.key(&e.key),
+                        format!(
+                            "'{}' is not a valid characteristic name: use 1 to 40 characters of a-z, 0-9 and _",
+                            clip(&e.key)
+                        ),
+                    );
+                    continue;
+                }
+                if BUILT_IN.contains(&e.key.as_str()) {
+                    b.error_at(
+                        e.key_span.start,
+                        &co.key(&e.key),
+                        format!("`{}` is given by the area itself, not in `counts`", e.key),
+                    );
+                    continue;
+                }
+                if let Some(v) = fixed(&mut b, &co, &e.key, dom(0.0, 1e8, None)) {
+                    counts.push(Characteristic {
+                        name: e.key.clone(),
+                        value: v,
+                    });
+                }
+            }
+        }
+        let scenario = match o.entry("scenario") {
+            None => None,
+            Some(e) => match &e.node.val {
+                Val::Str(s) if !s.trim().is_empty() && s.len() <= 1000 => {
+                    for e2 in &o.table.entries {
+                        if INLINE_ONLY.contains(&e2.key.as_str()) {
+                            b.error_at(
+                                e2.key_span.start,
+                                &o.key(&e2.key),
+                                format!(
+                                    "an area read from a scenario file takes `{}` from that file; \
+                                     change it there, or write the area inline (without `scenario`)",
+                                    e2.key
+                                ),
+                            );
+                        }
+                    }
+                    Some((s.clone(), e.node.span.start))
+                }
+                Val::Str(_) => {
+                    b.error_at(
+                        e.node.span.start,
+                        &o.key("scenario"),
+                        "expected the path of a scenario file (1 to 1000 characters), \
+                         relative to this file, e.g. \"wijk-noord.toml\"",
+                    );
+                    None
+                }
+                other => {
+                    b.error_at(
+                        e.node.span.start,
+                        &o.key("scenario"),
+                        format!(
+                            "expected the path of a scenario file as a string, got {}",
+                            other.kind()
+                        ),
+                    );
+                    None
+                }
+            },
+        };
+        heads.push(AreaHead {
+            name,
+            label,
+            obj: o,
+            inhabitants,
+            last_year_spend,
+            counts,
+            scenario,
+        });
+    }
+    drop(b);
+
+    // The shared base of inline areas.
+    let mut template = Table::default();
+    for e in &root.entries {
+        if SHARED_KEYS.contains(&e.key.as_str()) {
+            template.entries.push(e.clone());
+        }
+    }
+    let shared_strata: Vec<(String, bool)> = match root.get("stratum").map(|e| &e.node.val) {
+        Some(Val::Array(items)) => items
+            .iter()
+            .filter_map(|n| match &n.val {
+                Val::Table(t) => Some((
+                    tree::element_name(n)?.to_string(),
+                    t.get("households").is_some(),
+                )),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+
+    let policy = if waitlist {
+        PoolPolicy::Waitlist
+    } else {
+        PoolPolicy::Overspend
+    };
+    let mut areas = Vec::with_capacity(heads.len());
+    for h in heads {
+        let (model, source) = match &h.scenario {
+            Some((path, at)) => {
+                let model = match load(path) {
+                    Ok((shown, bytes)) => match parse_bytes(&bytes, &shown) {
+                        Ok(mut sc) => {
+                            let m = sc.variants.swap_remove(0);
+                            Some(m)
+                        }
+                        Err(d) => {
+                            others.extend(d.0);
+                            sink.error(
+                                *at,
+                                &h.obj.key("scenario"),
+                                format!(
+                                    "in area '{}': the scenario file '{}' has problems (listed below)",
+                                    clip(&h.name),
+                                    clip(path)
+                                ),
+                            );
+                            None
+                        }
+                    },
+                    Err(msg) => {
+                        sink.error(
+                            *at,
+                            &h.obj.key("scenario"),
+                            format!(
+                                "in area '{}': cannot read the scenario file '{}': {msg}",
+                                clip(&h.name),
+                                clip(path)
+                            ),
+                        );
+                        None
+                    }
+                };
+                (model, AreaSource::Scenario(path.clone()))
+            }
+            None => (
+                inline_model(&h, &template, &shared_strata, &meta, file, lines, sink),
+                AreaSource::Inline,
+            ),
+        };
+        let Some(mut model) = model else { continue };
+        // The municipality's horizon and budget rules replace the area's own.
+        model.start_year = meta.shared.start_year;
+        model.horizon_years = meta.shared.horizon_years;
+        model.variant = h.name.clone();
+        let covered = match &streams {
+            Some(names) => names.clone(),
+            None => model.streams.iter().map(|s| s.name.clone()).collect(),
+        };
+        let own: Vec<&str> = model.streams.iter().map(|s| s.name.as_str()).collect();
+        let missing: Vec<&String> = covered
+            .iter()
+            .filter(|c| !own.contains(&c.as_str()))
+            .collect();
+        if !missing.is_empty() {
+            let at = h.scenario.as_ref().map_or(h.obj.at, |s| s.1);
+            sink.error(
+                at,
+                &h.obj.path,
+                format!(
+                    "in area '{}': the budget covers stream(s) {} that this area does not have; \
+                     its streams are {}",
+                    clip(&h.name),
+                    list(missing.iter().map(|s| s.as_str())),
+                    list(own.iter().copied())
+                ),
+            );
+            continue;
+        }
+        model.streams.retain(|s| covered.contains(&s.name));
+        apply_budget(&mut model, &indexation, waitlist.then_some(&wait));
+        let households: f64 = model
+            .strata
+            .iter()
+            .map(|s| model.params.get(s.households).dist.mean())
+            .sum();
+        areas.push(Area {
+            name: h.name,
+            label: h.label,
+            source,
+            inhabitants: h.inhabitants.unwrap_or(1.0),
+            households,
+            last_year_spend: h.last_year_spend,
+            counts: h.counts,
+            model,
+        });
+    }
+
+    // Cross-area checks: history given for all or none; weights name
+    // characteristics every area has.
+    let with_history = areas.iter().filter(|a| a.last_year_spend.is_some()).count();
+    if with_history > 0 && with_history < areas.len() {
+        for a in areas.iter().filter(|a| a.last_year_spend.is_none()) {
+            let at = area_at(root, &a.name);
+            sink.error(
+                at,
+                &format!("area.{}.last_year_spend", a.name),
+                format!(
+                    "in area '{}': `last_year_spend` is given for {with_history} of {} areas; \
+                     give it for every area (the historical key needs all) or for none",
+                    clip(&a.name),
+                    areas.len()
+                ),
+            );
+        }
+    }
+    let mut needs_weights = None;
+    if let Some(w) = weights {
+        let mut ok = Vec::new();
+        for (name, v, at) in w {
+            let lacking: Vec<&str> = areas
+                .iter()
+                .filter(|a| a.count(&name).is_none())
+                .map(|a| a.name.as_str())
+                .collect();
+            if lacking.is_empty() {
+                ok.push((name, v));
+                continue;
+            }
+            let mut known: Vec<&str> = areas
+                .iter()
+                .flat_map(|a| a.counts.iter().map(|c| c.name.as_str()))
+                .chain(BUILT_IN.iter().copied())
+                .collect();
+            known.sort_unstable();
+            known.dedup();
+            let message = if known.contains(&name.as_str()) {
+                format!(
+                    "the characteristic `{}` is missing from `counts` of area(s) {}; \
+                     give it for every area",
+                    clip(&name),
+                    list(lacking.iter().copied())
+                )
+            } else {
+                super::diag::unknown(
+                    &format!(
+                        "no area has the characteristic `{}` in its `counts`",
+                        clip(&name)
+                    ),
+                    &name,
+                    &known,
+                    "characteristics",
+                )
+            };
+            sink.error(at, &format!("needs.weights.{name}"), message);
+        }
+        needs_weights = Some(ok);
+    }
+
+    Municipality {
+        name: meta.name,
+        description: meta.description,
+        start_year: meta.shared.start_year,
+        horizon_years: meta.shared.horizon_years,
+        replications: meta.replications,
+        seed: meta.seed,
+        total: total.unwrap_or(1.0),
+        policy,
+        streams: streams.unwrap_or_default(),
+        pool_sizes,
+        needs_weights,
+        areas,
+    }
+}
+
+/// The byte offset of an area's section (for messages after reading).
+fn area_at(root: &Table, name: &str) -> usize {
+    match root.get("area").map(|e| &e.node.val) {
+        Some(Val::Array(items)) => items
+            .iter()
+            .find(|n| tree::element_name(n) == Some(name))
+            .map_or(0, |n| n.span.start),
+        _ => 0,
+    }
+}
+
+/// Reads an inline area's model: the shared sections with the area's
+/// households and overrides merged in. Problems inside the area's own text
+/// are prefixed with `in area '<name>':`; problems of the shared sections
+/// are reported once (repeats are dropped when the list is finished).
+fn inline_model(
+    h: &AreaHead<'_>,
+    template: &Table,
+    shared_strata: &[(String, bool)],
+    meta: &super::build::Meta,
+    file: &str,
+    lines: &LineIndex<'_>,
+    sink: &mut Sink<'_>,
+) -> Option<Model> {
+    let t = h.obj.table;
+    let at = h.obj.at;
+    let mut asink = Sink::new(file, lines);
+    let mut overrides = Table::default();
+    for key in ["stratum", "stream", "prevention"] {
+        if let Some(e) = t.get(key) {
+            overrides.entries.push(e.clone());
+        }
+    }
+    // `households = { gezin = 900, ... }` becomes `stratum.gezin.households`.
+    let mut given: Vec<String> = Vec::new();
+    let mut hh = Table::default();
+    match t.get("households").map(|e| &e.node) {
+        None => {}
+        Some(Node {
+            val: Val::Table(ht),
+            ..
+        }) => {
+            let names: Vec<&str> = shared_strata.iter().map(|s| s.0.as_str()).collect();
+            for e in &ht.entries {
+                let key = format!("{}.households.{}", h.obj.path, e.key);
+                if !names.contains(&e.key.as_str()) {
+                    asink.error(
+                        e.key_span.start,
+                        &key,
+                        super::diag::unknown(
+                            &format!("there is no stratum named '{}'", clip(&e.key)),
+                            &e.key,
+                            &names,
+                            "strata (the [[stratum]] sections)",
+                        ),
+                    );
+                    continue;
+                }
+                given.push(e.key.clone());
+                hh.entries.push(Entry {
+                    key: e.key.clone(),
+                    key_span: e.key_span.clone(),
+                    node: Node {
+                        val: Val::Table(Table {
+                            entries: vec![Entry {
+                                key: "households".into(),
+                                key_span: e.key_span.clone(),
+                                node: e.node.clone(),
+                                from_variant: false,
+                            }],
+                        }),
+                        span: e.node.span.clone(),
+                    },
+                    from_variant: false,
+                });
+            }
+        }
+        Some(node) => asink.error(
+            node.span.start,
+            &format!("{}.households", h.obj.path),
+            format!(
+                "expected a table of households per stratum, e.g. \
+                 `households = {{ alleenstaand = 1400, gezin = 1150 }}`, got {}",
+                node.val.kind()
+            ),
+        ),
+    }
+    for (name, has) in shared_strata {
+        if !has && !given.contains(name) {
+            asink.error(
+                at,
+                &format!("{}.households.{name}", h.obj.path),
+                format!(
+                    "in area '{}': no households given for stratum '{name}': add \
+                     `households.{name} = <number>` to the area (or `households` to the [[stratum]])",
+                    clip(&h.name)
+                ),
+            );
+            // A stand-in, so that the builder does not report it again.
+            hh.entries
+                .push(synthetic_entry(name, "households", 0.0, at));
+        }
+    }
+    if !hh.entries.is_empty() {
+        overrides.entries.push(Entry {
+            key: "stratum".into(),
+            key_span: at..at,
+            node: Node {
+                val: Val::Table(hh),
+                span: at..at,
+            },
+            from_variant: false,
+        });
+    }
+    let mut merged = template.clone();
+    // Area overrides merged in order; `stratum` may appear twice (the area's
+    // own `stratum` table, then its households), which merge one after the other.
+    for e in overrides.entries {
+        let one = Table { entries: vec![e] };
+        tree::merge(&mut merged, &one, "", &mut asink);
+    }
+    merged.entries.push(Entry {
+        key: "budget".into(),
+        key_span: at..at,
+        node: Node {
+            val: Val::Table(Table {
+                entries: vec![Entry {
+                    key: "ceiling".into(),
+                    key_span: at..at,
+                    node: Node {
+                        val: Val::Float(REFERENCE_CEILING),
+                        span: at..at,
+                    },
+                    from_variant: false,
+                }],
+            }),
+            span: at..at,
+        },
+        from_variant: false,
+    });
+    let mut ab = Builder::new(&mut asink);
+    let mut model = ab.model(&merged, h.name.clone(), String::new(), &meta.shared, None);
+    let groups = ab.correlations(&merged, &model.params);
+    drop(ab);
+    model.correlations = resolve_groups(&groups, &model.params);
+    // Problems inside the area's text are the area's; others are shared.
+    let (lo, hi) = extent(t, at);
+    let (lo, hi) = (lines.line_col(lo).0, lines.line_col(hi).0);
+    let ok = asink.is_empty();
+    for mut d in asink.finish().0 {
+        if (lo..=hi).contains(&d.line) && !d.message.starts_with("in area") {
+            d.message = format!("in area '{}': {}", clip(&h.name), d.message);
+        }
+        sink.error_diag(d);
+    }
+    ok.then_some(model)
+}
+
+fn synthetic_entry(name: &str, key: &str, value: f64, at: usize) -> Entry {
+    Entry {
+        key: name.into(),
+        key_span: at..at,
+        node: Node {
+            val: Val::Table(Table {
+                entries: vec![Entry {
+                    key: key.into(),
+                    key_span: at..at,
+                    node: Node {
+                        val: Val::Float(value),
+                        span: at..at,
+                    },
+                    from_variant: false,
+                }],
+            }),
+            span: at..at,
+        },
+        from_variant: false,
+    }
+}
+
+/// The first and last byte an area's text covers.
+fn extent(t: &Table, at: usize) -> (usize, usize) {
+    fn walk(t: &Table, lo: &mut usize, hi: &mut usize) {
+        for e in &t.entries {
+            *lo = (*lo).min(e.key_span.start);
+            *hi = (*hi).max(e.node.span.end.saturating_sub(1));
+            if let Val::Table(s) = &e.node.val {
+                walk(s, lo, hi);
+            }
+        }
+    }
+    let (mut lo, mut hi) = (at, at);
+    walk(t, &mut lo, &mut hi);
+    (lo, hi)
+}
+
+/// Gives an area's model the municipality's budget rules: a pooled ceiling
+/// (set per key later), the municipality's indexation and policy, and no
+/// reserve or reinvestment of its own (the shared pool is the reserve).
+fn apply_budget(model: &mut Model, indexation: &ParamSpec, wait: Option<&ParamSpec>) {
+    let fixed = |v: f64| Dist::Fixed { value: v };
+    let b = model.budget.clone();
+    model.params.specs[b.ceiling.idx()].dist = fixed(REFERENCE_CEILING);
+    {
+        let s = &mut model.params.specs[b.indexation.idx()];
+        s.dist = indexation.dist.clone();
+        s.source = indexation.source.clone();
+        s.line = indexation.line;
+        s.draw_path = None;
+    }
+    for p in [b.reserve_initial, b.reserve_cap, b.reinvest_share] {
+        model.params.specs[p.idx()].dist = fixed(0.0);
+    }
+    model.budget.mode = BudgetMode::Pooled;
+    model.budget.policy = match wait {
+        None => Policy::Overspend,
+        Some(spec) => {
+            let p = match b.policy {
+                Policy::Waitlist {
+                    wait_escalation_factor,
+                } => {
+                    model.params.specs[wait_escalation_factor.idx()] = ParamSpec {
+                        path: "budget.wait_escalation_factor".into(),
+                        ..spec.clone()
+                    };
+                    wait_escalation_factor
+                }
+                Policy::Overspend => model.params.push(ParamSpec {
+                    path: "budget.wait_escalation_factor".into(),
+                    ..spec.clone()
+                }),
+            };
+            Policy::Waitlist {
+                wait_escalation_factor: p,
+            }
+        }
+    };
+}
+
+/// A number that must be fixed (optionally `{ value = .., source = .. }`).
+fn fixed(b: &mut Builder<'_, '_>, o: &Obj<'_>, key: &str, spec: Spec) -> Option<f64> {
+    let spec = Spec {
+        fixed_only: true,
+        ..spec
+    };
+    let p = b.param(o, key, spec);
+    b.fixed_value(p)
+}
+
+/// A plain number in `[lo, hi]`.
+fn number(b: &mut Builder<'_, '_>, n: &Node, key: &str, lo: f64, hi: f64) -> Option<f64> {
+    let v = match n.val {
+        Val::Int(i) => i as f64,
+        Val::Float(f) => f,
+        ref other => {
+            b.error_at(
+                n.span.start,
+                key,
+                format!("expected an amount in euros, got {}", other.kind()),
+            );
+            return None;
+        }
+    };
+    if !(v.is_finite() && (lo..=hi).contains(&v)) {
+        b.error_at(
+            n.span.start,
+            key,
+            format!("must be a number from {lo} to {hi}"),
+        );
+        return None;
+    }
+    Some(v)
+}
+
+/// `key = ["a", "b"]`: a list of stream names (`None` when absent).
+fn string_list(b: &mut Builder<'_, '_>, o: &Obj<'_>, key: &str) -> Option<Vec<String>> {
+    let e = o.entry(key)?;
+    let path = o.key(key);
+    let Val::Array(items) = &e.node.val else {
+        b.error_at(
+            e.node.span.start,
+            &path,
+            format!(
+                "expected a list of stream names, e.g. [\"wmo_begeleiding\", \"jeugdhulp\"], got {}",
+                e.node.val.kind()
+            ),
+        );
+        return None;
+    };
+    let mut out: Vec<String> = Vec::new();
+    for (i, n) in items.iter().enumerate() {
+        match &n.val {
+            Val::Str(s) if is_ident(s) => {
+                if out.contains(s) {
+                    b.error_at(
+                        n.span.start,
+                        &format!("{path}[{}]", i + 1),
+                        format!("stream '{s}' is listed twice"),
+                    );
+                } else {
+                    out.push(s.clone());
+                }
+            }
+            _ => b.error_at(
+                n.span.start,
+                &format!("{path}[{}]", i + 1),
+                "expected a stream name (1 to 40 characters of a-z, 0-9 and _)",
+            ),
+        }
+    }
+    if out.is_empty() && items.is_empty() {
+        b.error_at(
+            e.node.span.start,
+            &path,
+            "name at least one stream, or leave `streams` out to cover every stream",
+        );
+    }
+    Some(out)
+}
+
+fn is_ident(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= super::MAX_IDENT_CHARS
+        && s.bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_')
+}
