@@ -10,6 +10,7 @@
 // iterator chains would hide which array is which.
 #![allow(clippy::needless_range_loop)]
 
+pub mod charts;
 pub mod copula;
 pub mod dist;
 pub mod engine;
@@ -17,6 +18,7 @@ pub mod export;
 pub mod fmt;
 pub mod metrics;
 pub mod model;
+pub mod report;
 pub mod results;
 pub mod rng;
 pub mod sampler;

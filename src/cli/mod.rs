@@ -1,7 +1,8 @@
-//! Command-line interface: argument parsing and the `run`, `validate` and
-//! `init` commands.
+//! Command-line interface: argument parsing and the `run`, `validate`,
+//! `init` and `report` commands.
 
 mod progress;
+mod report;
 mod write;
 
 use std::io::Write as _;
@@ -40,7 +41,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Simulate scenarios and write summary.json, CSV tables and a console table.
+    /// Simulate scenarios; write summary.json, CSV tables, charts, rapport.html and a console table.
     ///
     /// Without a FILE it runs the example scenario built into the program
     /// (the one `wijkbudget init` writes). All files are checked first: if any
@@ -61,6 +62,8 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Render the charts and rapport.html again from DIR/summary.json, without simulating.
+    Report(report::ReportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -114,6 +117,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Run(args) => run_command(&args),
         Command::Validate { files } => validate_command(&files),
         Command::Init { dir, force } => init_command(&dir, force),
+        Command::Report(args) => report::command(&args),
     }
 }
 
@@ -276,6 +280,7 @@ fn run_command(args: &RunArgs) -> Result<ExitCode> {
         for exporter in export::all() {
             files.extend(exporter.export(&summary, &runs)?);
         }
+        files.extend(report::outputs(&summary, lang, Some(&report::today()))?);
         write::all(&dir, &files)?;
         let table = console::render(&summary, lang);
         let mut out = std::io::stdout().lock();
