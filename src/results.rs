@@ -226,13 +226,27 @@ impl Histogram {
         }
         let bins = ((n as f64).sqrt().round() as usize).clamp(5, 40);
         let width = (hi - lo) / bins as f64;
-        let edges: Vec<f64> = (0..=bins)
-            .map(|i| if i == bins { hi } else { lo + width * i as f64 })
-            .collect();
+        // Bins are counted from `first` widths off zero, so that when the
+        // sample has both signs zero is an edge and no bin mixes them.
+        let first = if lo < 0.0 && hi > 0.0 {
+            -(-lo / width).ceil()
+        } else {
+            lo / width
+        };
+        let bins = ((hi / width - first).ceil() as usize).max(1);
+        let edges: Vec<f64> = (0..=bins).map(|i| (first + i as f64) * width).collect();
         let mut counts = vec![0u64; bins];
         for &x in xs.iter().filter(|x| x.is_finite()) {
-            let i = (((x - lo) / width) as usize).min(bins - 1);
-            counts[i] += 1;
+            let pos = x / width - first;
+            let mut i = pos.floor().max(0.0) as usize;
+            // Rounding must not move a value across an edge it lies on.
+            while i > 0 && x < edges[i] {
+                i -= 1;
+            }
+            while i + 1 < bins && x >= edges[i + 1] {
+                i += 1;
+            }
+            counts[i.min(bins - 1)] += 1;
         }
         Self { edges, counts }
     }
@@ -571,6 +585,29 @@ mod tests {
         assert_eq!(Histogram::of(&[]), Histogram::default());
         let same = Histogram::of(&[3.0; 7]);
         assert_eq!((same.edges, same.counts), (vec![3.0, 3.0], vec![7]));
+    }
+
+    #[test]
+    fn histograms_of_both_signs_have_an_edge_at_zero() {
+        // 25 values from -1.2 to 3.6: 5 bins of width 0.96 would put zero
+        // inside one; aligned, zero is an edge and 0.0 counts on its right.
+        let xs: Vec<f64> = (0..25).map(|i| -1.2 + 0.2 * i as f64).collect();
+        let h = Histogram::of(&xs);
+        let k = h
+            .edges
+            .iter()
+            .position(|&e| e == 0.0)
+            .expect("an edge at zero");
+        assert_eq!(h.total(), 25);
+        assert!(h.edges[0] <= -1.2 && *h.edges.last().unwrap() >= 3.6);
+        let below: u64 = h.counts[..k].iter().sum();
+        let negatives = xs.iter().filter(|&&x| x < 0.0).count() as u64;
+        assert_eq!(below, negatives);
+        // Every value lies in its bin.
+        for &x in &xs {
+            let i = h.edges.windows(2).position(|w| w[0] <= x && x < w[1]);
+            assert!(i.is_some() || x == *h.edges.last().unwrap(), "{x}");
+        }
     }
 
     #[test]

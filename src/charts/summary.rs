@@ -589,7 +589,12 @@ fn saving(c: &Comparison, lang: Lang) -> Made {
             Mark::Block { color: style::GAIN },
         ),
         (
-            t(lang, "extra kosten (duurder)", "extra cost (dearer)").to_string(),
+            t(
+                lang,
+                "geen besparing (even duur of duurder)",
+                "no saving (same cost or dearer)",
+            )
+            .to_string(),
             Mark::Block { color: style::LOSS },
         ),
         (

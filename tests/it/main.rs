@@ -1,9 +1,11 @@
 //! Integration tests, one binary split by area (as ripgrep's tests/tests.rs).
 
+mod browser;
 mod budget;
 mod cli;
 mod common;
 mod engine;
 mod prevention;
+mod report;
 mod scenario;
 mod validation;
