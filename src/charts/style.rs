@@ -266,21 +266,20 @@ fn draw_legend<DB: DrawingBackend>(
 }
 
 /// Tick labels of a euro axis whose values reach `max_abs`: whole euros
-/// (`€ 850.000`) below two million, else millions (`€ 4,5 mln`) with as
-/// many decimals as the tick step `step` needs.
-pub fn euro_tick(x: f64, max_abs: f64, step: f64, lang: Lang) -> String {
+/// (`€ 850.000`) below two million, else millions (`€ 4 mln`,
+/// `€ 4,5 mln`) with as few decimals (at most two) as the tick needs.
+pub fn euro_tick(x: f64, max_abs: f64, lang: Lang) -> String {
     if max_abs < 2e6 {
         return fmt::euro(x, lang);
     }
-    let step_m = (step / 1e6).abs();
-    let decimals = if step_m >= 0.999 {
-        0
-    } else if step_m >= 0.0999 {
-        1
-    } else {
-        2
-    };
-    fmt::euro_mln(x, decimals, lang)
+    let m = x / 1e6;
+    let decimals = (0..=2)
+        .find(|&d| {
+            let scaled = m * 10f64.powi(d);
+            (scaled - scaled.round()).abs() < 1e-6 * scaled.abs().max(1.0)
+        })
+        .unwrap_or(2);
+    fmt::euro_mln(x, decimals as usize, lang)
 }
 
 /// The step between `n` nice ticks over `[lo, hi]` (1, 2 or 5 times a
@@ -336,4 +335,36 @@ pub fn padded(lo: f64, hi: f64, zero: bool) -> (f64, f64) {
         lo - span * 0.06
     };
     (lo, hi + span * 0.08)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn euro_ticks_are_distinct_and_dutch() {
+        let ticks: Vec<String> = (0..8)
+            .map(|i| euro_tick(17e6 + 0.5e6 * f64::from(i), 21e6, Lang::Nl))
+            .collect();
+        assert_eq!(ticks[0], "€ 17 mln");
+        assert_eq!(ticks[1], "€ 17,5 mln");
+        let mut unique = ticks.clone();
+        unique.dedup();
+        assert_eq!(unique.len(), ticks.len(), "{ticks:?}");
+        assert_eq!(euro_tick(850_000.0, 1.5e6, Lang::Nl), "€ 850.000");
+        assert_eq!(euro_tick(-250_000.0, 3e6, Lang::Nl), "€ -0,25 mln");
+        assert_eq!(euro_tick(0.0, 3e6, Lang::En), "€0");
+        assert_eq!(euro_tick(4.5e6, 5e6, Lang::En), "€4.5m");
+    }
+
+    #[test]
+    fn titles_start_with_a_capital_and_labels_are_clipped() {
+        assert_eq!(capitalized("huidig beleid: x"), "Huidig beleid: x");
+        assert_eq!(capitalized("éé"), "Éé");
+        assert_eq!(capitalized(""), "");
+        assert_eq!(clip("abcdef", 4), "abc…");
+        assert_eq!(clip("abc", 4), "abc");
+        assert_eq!(year_tick(2027.0), "2027");
+        assert_eq!(year_tick(2027.5), "");
+    }
 }

@@ -679,7 +679,6 @@ impl Plot for BandsPlot {
             .y_label_area_size(200)
             .build_cartesian_2d(x0..x1, y0..y1)
             .or_draw()?;
-        let step = style::nice_step(y0, y1, 8);
         let max_abs = y0.abs().max(y1.abs());
         let lang = self.lang;
         let n_years = self.years.len().clamp(1, 12);
@@ -691,7 +690,7 @@ impl Plot for BandsPlot {
             .x_labels(n_years)
             .y_labels(8)
             .x_label_formatter(&|x| style::year_tick(*x))
-            .y_label_formatter(&|y| style::euro_tick(*y, max_abs, step, lang))
+            .y_label_formatter(&|y| style::euro_tick(*y, max_abs, lang))
             .x_desc(style::t(lang, "Jaar", "Year"))
             .y_desc(self.y_desc)
             .label_style(style::text(style::TICK, &style::TEXT))
@@ -833,7 +832,6 @@ impl Plot for BoxesPlot {
             .build_cartesian_2d(x0..x1, -0.6..(n as f64 - 0.4))
             .or_draw()?;
         let lang = self.lang;
-        let step = style::nice_step(x0, x1, 7);
         let max_abs = x0.abs().max(x1.abs());
         let y_fmt = |y: &f64| {
             let r = y.round();
@@ -850,7 +848,7 @@ impl Plot for BoxesPlot {
             .bold_line_style(style::GRID)
             .x_labels(7)
             .y_labels(n)
-            .x_label_formatter(&|x| style::euro_tick(*x, max_abs, step, lang))
+            .x_label_formatter(&|x| style::euro_tick(*x, max_abs, lang))
             .y_label_formatter(&y_fmt)
             .x_desc(self.x_desc.as_str())
             .label_style(style::text(style::TICK, &style::TEXT))
@@ -926,7 +924,6 @@ impl Plot for StackedPlot {
             .build_cartesian_2d(x0..x1, y0..y1)
             .or_draw()?;
         let lang = self.lang;
-        let step = style::nice_step(y0, y1, 8);
         let max_abs = y1.abs();
         let n_years = self.years.len().clamp(1, 12);
         chart
@@ -937,7 +934,7 @@ impl Plot for StackedPlot {
             .x_labels(n_years)
             .y_labels(8)
             .x_label_formatter(&|x| style::year_tick(*x))
-            .y_label_formatter(&|y| style::euro_tick(*y, max_abs, step, lang))
+            .y_label_formatter(&|y| style::euro_tick(*y, max_abs, lang))
             .x_desc(style::t(lang, "Jaar", "Year"))
             .y_desc(self.y_desc)
             .label_style(style::text(style::TICK, &style::TEXT))
@@ -1007,7 +1004,6 @@ impl Plot for HistogramPlot {
             .y_label_area_size(150)
             .build_cartesian_2d(x0..x1, 0.0..y1)
             .or_draw()?;
-        let step = style::nice_step(x0, x1, 7);
         let max_abs = x0.abs().max(x1.abs());
         let y_step = style::nice_step(0.0, y1, 6);
         chart
@@ -1017,7 +1013,7 @@ impl Plot for HistogramPlot {
             .bold_line_style(style::GRID)
             .x_labels(7)
             .y_labels(6)
-            .x_label_formatter(&|x| style::euro_tick(*x, max_abs, step, lang))
+            .x_label_formatter(&|x| style::euro_tick(*x, max_abs, lang))
             .y_label_formatter(&|y| fmt::percent(*y, if y_step >= 0.01 { 0 } else { 1 }, lang))
             .x_desc(self.x_desc.as_str())
             .y_desc(style::t(
