@@ -211,8 +211,8 @@ fn headline_table(h: &mut String, r: &Report) {
         let hl = &v.headline;
         let _ = write!(
             h,
-            "<tr><th scope=\"row\">{}</th><td class=\"num\">{} ± {}</td><td class=\"num\">{}</td>\
-             <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{} ± {}</td></tr>\n",
+            "<tr><th scope=\"row\">{}</th><td class=\"num\">{}<span class=\"se\">± {}</span></td><td class=\"num\">{}</td>\
+             <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}<span class=\"se\">± {}</span></td></tr>\n",
             escape(&v.name),
             fmt::percent(hl.p_overrun_any_year.p, 1, lang),
             fmt::percent(hl.p_overrun_any_year.se, 1, lang),
@@ -457,7 +457,7 @@ fn comparison_table(h: &mut String, r: &Report) {
         let d = &c.total_cost_difference;
         let _ = write!(
             h,
-            "<tr><th scope=\"row\">{}</th><td class=\"num\">{} ± {}</td><td class=\"num\">{} … {}</td>\
+            "<tr><th scope=\"row\">{}</th><td class=\"num\">{}<span class=\"se\">± {}</span></td><td class=\"num\">{} … {}</td>\
              <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
             escape(&c.variant),
             fmt::euro(d.mean, lang),
