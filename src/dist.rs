@@ -18,7 +18,7 @@
 
 use std::fmt::Write as _;
 
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
 use statrs::function::{beta as sbeta, gamma as sgamma};
 
 /// Smallest probability passed to a quantile function: `u` is clamped into
@@ -46,7 +46,7 @@ pub const PERT_DEFAULT_LAMBDA: f64 = 4.0;
 ///
 /// Build it with the constructors, which validate the parameters; the
 /// fields are public so that the value can be matched and serialised.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "dist", rename_all = "lowercase")]
 pub enum Dist {
     /// Always `value`.
@@ -69,9 +69,17 @@ pub enum Dist {
     Normal {
         mean: f64,
         sd: f64,
-        #[serde(skip_serializing_if = "is_neg_inf")]
+        #[serde(
+            skip_serializing_if = "is_neg_inf",
+            default = "neg_inf",
+            deserialize_with = "lower_bound"
+        )]
         min: f64,
-        #[serde(skip_serializing_if = "is_pos_inf")]
+        #[serde(
+            skip_serializing_if = "is_pos_inf",
+            default = "pos_inf",
+            deserialize_with = "upper_bound"
+        )]
         max: f64,
     },
     /// Lognormal: `ln X` is normal with mean `mu` and standard deviation
@@ -94,6 +102,24 @@ fn is_neg_inf(x: &f64) -> bool {
 
 fn is_pos_inf(x: &f64) -> bool {
     *x == f64::INFINITY
+}
+
+fn neg_inf() -> f64 {
+    f64::NEG_INFINITY
+}
+
+fn pos_inf() -> f64 {
+    f64::INFINITY
+}
+
+/// A lower bound read back: absent or `null` is no bound.
+fn lower_bound<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NEG_INFINITY))
+}
+
+/// An upper bound read back: absent or `null` is no bound.
+fn upper_bound<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::INFINITY))
 }
 
 /// Why a distribution's parameters were rejected.

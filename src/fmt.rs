@@ -84,6 +84,24 @@ pub fn euro_short(x: f64, lang: Lang) -> String {
     with_euro(d.negative, &d.scaled(-9).render(1, lang), billion, lang)
 }
 
+/// An amount in millions with `decimals` decimals, for chart axes whose
+/// ticks share one unit: `€ 4,5 mln`, `€ -0,25 mln` (Dutch) or `€4.5m`
+/// (English); zero is `€ 0`.
+pub fn euro_mln(x: f64, decimals: usize, lang: Lang) -> String {
+    let Some(d) = Decimal::new(x) else {
+        return lang.not_available().to_string();
+    };
+    let body = d.scaled(-6).render(decimals, lang);
+    if is_zero(&body) {
+        return with_euro(false, "0", "", lang);
+    }
+    let unit = match lang {
+        Lang::Nl => " mln",
+        Lang::En => "m",
+    };
+    with_euro(d.negative, &body, unit, lang)
+}
+
 /// A number with `decimals` decimals and thousands separators: `1.234,5`
 /// (Dutch) or `1,234.5` (English).
 pub fn number(x: f64, decimals: usize, lang: Lang) -> String {
@@ -306,6 +324,40 @@ mod tests {
             assert_eq!(euro_short(x, Nl), nl, "{x}");
             assert_eq!(euro_short(x, En), en, "{x}");
         }
+    }
+
+    #[test]
+    fn millions_for_chart_axes() {
+        assert_eq!(euro_mln(4_500_000.0, 1, Nl), "€ 4,5 mln");
+        assert_eq!(euro_mln(4_500_000.0, 1, En), "€4.5m");
+        assert_eq!(euro_mln(-250_000.0, 2, Nl), "€ -0,25 mln");
+        assert_eq!(euro_mln(-250_000.0, 2, En), "-€0.25m");
+        assert_eq!(euro_mln(12_000_000.0, 0, Nl), "€ 12 mln");
+        assert_eq!(euro_mln(1_234_567_890.0, 1, Nl), "€ 1.234,6 mln");
+        assert_eq!(euro_mln(0.0, 1, Nl), "€ 0");
+        assert_eq!(euro_mln(-1.0, 1, En), "€0");
+        assert_eq!(euro_mln(f64::NAN, 1, Nl), "n.v.t.");
+    }
+
+    #[test]
+    fn dutch_thousands_millions_negatives_and_rounding() {
+        // Thousands: a dot every three digits, never before the first.
+        assert_eq!(euro(850_000.0, Nl), "€ 850.000");
+        assert_eq!(number(1_000.0, 0, Nl), "1.000");
+        assert_eq!(number(100.0, 0, Nl), "100");
+        assert_eq!(number(-100_000.0, 0, Nl), "-100.000");
+        // Millions: short form with a decimal comma.
+        assert_eq!(euro_short(1_200_000.0, Nl), "€ 1,2 mln");
+        assert_eq!(euro_short(-20_822_162.0, Nl), "€ -20,8 mln");
+        assert_eq!(euro_short(1_249_999.0, Nl), "€ 1,2 mln");
+        // Negatives keep the euro sign first in Dutch.
+        assert_eq!(euro(-986_217.4, Nl), "€ -986.217");
+        assert_eq!(percent(-0.584, 1, Nl), "-58,4%");
+        // Rounding half away from zero, also across a thousands boundary.
+        assert_eq!(euro(999.5, Nl), "€ 1.000");
+        assert_eq!(euro(-999.5, Nl), "€ -1.000");
+        assert_eq!(number(0.05, 1, Nl), "0,1");
+        assert_eq!(percent(0.9995, 1, Nl), "100,0%");
     }
 
     #[test]

@@ -11,6 +11,7 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod allocation;
+pub mod charts;
 pub mod copula;
 pub mod dist;
 pub mod engine;
@@ -18,6 +19,7 @@ pub mod export;
 pub mod fmt;
 pub mod metrics;
 pub mod model;
+pub mod report;
 pub mod results;
 pub mod rng;
 pub mod sampler;

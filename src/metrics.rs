@@ -4,10 +4,12 @@
 //! order given by a [`Layout`]; statistics, exports and sensitivity analysis
 //! address the columns by name, so adding an output is adding a column here.
 
-use serde::Serialize;
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
 
 /// What a column measures, for formatting and for reading the tables.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Unit {
     Euro,
@@ -17,7 +19,7 @@ pub enum Unit {
 }
 
 /// How a column is aggregated from years to the whole horizon, per replication.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Agg {
     /// Sum over the years (spend, counts of events).
@@ -31,13 +33,13 @@ pub enum Agg {
 }
 
 /// One column of a row.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MetricDef {
     /// Column key, unique in the layout, e.g. `spend.jeugdhulp` or
     /// `clients.jeugdhulp.verblijf`.
     pub key: String,
     /// The metric's name without stream or level, e.g. `clients`.
-    pub name: &'static str,
+    pub name: Cow<'static, str>,
     pub stream: Option<String>,
     pub level: Option<String>,
     pub unit: Unit,
@@ -127,7 +129,7 @@ impl Layout {
             .iter()
             .map(|&(name, unit, horizon)| MetricDef {
                 key: name.to_string(),
-                name,
+                name: Cow::Borrowed(name),
                 stream: None,
                 level: None,
                 unit,
@@ -140,7 +142,7 @@ impl Layout {
             for &(name, unit, horizon) in PER_STREAM {
                 defs.push(MetricDef {
                     key: format!("{name}.{s}"),
-                    name,
+                    name: Cow::Borrowed(name),
                     stream: Some(s.clone()),
                     level: None,
                     unit,
@@ -154,7 +156,7 @@ impl Layout {
             for l in levels {
                 defs.push(MetricDef {
                     key: format!("clients.{s}.{l}"),
-                    name: "clients",
+                    name: Cow::Borrowed("clients"),
                     stream: Some(s.clone()),
                     level: Some(l.clone()),
                     unit: Unit::Count,

@@ -127,6 +127,15 @@ impl StatAcc {
         self.mean
     }
 
+    /// The sample as (value, count) pairs: every value while exact, the
+    /// buckets of the sketch beyond (each within its relative accuracy).
+    pub fn points(&self) -> Vec<(f64, u64)> {
+        match &self.sketch {
+            None => self.values.iter().map(|&x| (x, 1)).collect(),
+            Some(sk) => sk.points(),
+        }
+    }
+
     pub fn finish(&self) -> Stat {
         let n = self.n;
         if n == 0 {
@@ -255,6 +264,22 @@ impl Sketch {
             }
         }
         f64::NAN
+    }
+
+    /// The non-empty buckets as (value, count), ascending.
+    pub fn points(&self) -> Vec<(f64, u64)> {
+        let neg = self
+            .neg
+            .counts
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|(_, c)| **c > 0);
+        let pos = self.pos.counts.iter().enumerate().filter(|(_, c)| **c > 0);
+        neg.map(|(j, &c)| (-self.value(self.neg.offset + j as i32), c))
+            .chain((self.zero > 0).then_some((0.0, self.zero)))
+            .chain(pos.map(|(j, &c)| (self.value(self.pos.offset + j as i32), c)))
+            .collect()
     }
 
     /// Type-7 quantile, interpolating between the approximate order statistics.

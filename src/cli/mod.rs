@@ -1,8 +1,9 @@
-//! Command-line interface: argument parsing and the `run`, `validate` and
-//! `init` commands.
+//! Command-line interface: argument parsing and the `run`, `validate`,
+//! `init` and `report` commands.
 
 mod allocate;
 mod progress;
+mod report;
 mod sensitivity;
 mod write;
 
@@ -42,7 +43,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Simulate scenarios and write summary.json, CSV tables and a console table.
+    /// Simulate scenarios; write summary.json, CSV tables, charts, rapport.html and a console table.
     ///
     /// Without a FILE it runs the example scenario built into the program
     /// (the one `wijkbudget init` writes). All files are checked first: if any
@@ -73,6 +74,8 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Render the charts and rapport.html again from DIR/summary.json, without simulating.
+    Report(report::ReportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -128,6 +131,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Init { dir, force } => init_command(&dir, force),
         Command::Sensitivity(args) => sensitivity::command(&args),
         Command::Allocate(args) => allocate::command(&args),
+        Command::Report(args) => report::command(&args),
     }
 }
 
@@ -289,6 +293,7 @@ fn run_command(args: &RunArgs) -> Result<ExitCode> {
         for exporter in export::all() {
             files.extend(exporter.export(&summary, &kept)?);
         }
+        files.extend(report::outputs(&summary, lang, Some(&report::today()))?);
         write::all(&dir, &files)?;
         let table = console::render(&summary, lang);
         let mut out = std::io::stdout().lock();

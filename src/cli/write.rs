@@ -26,12 +26,18 @@ pub fn atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Writes every file into `dir` (created if needed). Every file is encoded
-/// before the first is written, so a failure leaves no half-written file.
+/// Writes every file into `dir` (created if needed, as are subfolders
+/// named in a file's name, e.g. `charts/`). Every file is encoded before
+/// the first is written, so a failure leaves no half-written file.
 pub fn all(dir: &Path, files: &[OutputFile]) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     for f in files {
-        atomic(&dir.join(&f.name), &f.bytes)?;
+        let path = dir.join(&f.name);
+        if let Some(parent) = path.parent().filter(|p| *p != dir) {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating {}", parent.display()))?;
+        }
+        atomic(&path, &f.bytes)?;
     }
     Ok(())
 }

@@ -57,7 +57,7 @@ impl Exporter for Csv {
         let metric_cols = |key: &str| -> [String; 4] {
             let d = metrics.iter().find(|d| d.key == key);
             [
-                d.map_or(key, |d| d.name).to_string(),
+                d.map_or(key, |d| &*d.name).to_string(),
                 d.and_then(|d| d.stream.clone()).unwrap_or_default(),
                 d.and_then(|d| d.level.clone()).unwrap_or_default(),
                 d.map(|d| format!("{:?}", d.unit).to_lowercase())

@@ -1,11 +1,13 @@
 //! Integration tests, one binary split by area (as ripgrep's tests/tests.rs).
 
 mod allocate;
+mod browser;
 mod budget;
 mod cli;
 mod common;
 mod engine;
 mod prevention;
+mod report;
 mod scenario;
 mod sensitivity;
 mod validation;

@@ -1,0 +1,158 @@
+//! The charts and `rapport.html` of a run, and the `report` command that
+//! renders them again from a run's `summary.json` without simulating.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+
+use wijkbudget::export::OutputFile;
+use wijkbudget::fmt::Lang;
+use wijkbudget::results::{SCHEMA_VERSION, Summary};
+use wijkbudget::{charts, report};
+
+use super::{LangArg, write};
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Output folder of a run (holds summary.json); the charts and
+    /// rapport.html are written into it.
+    #[arg(value_name = "DIR")]
+    dir: PathBuf,
+    /// Language of the charts and the report.
+    #[arg(long, value_enum, default_value_t = LangArg::Nl)]
+    lang: LangArg,
+}
+
+/// The report file's name in the output folder.
+pub const REPORT_FILE: &str = "rapport.html";
+
+/// The charts (`charts/<id>.png` and `.svg`) and `rapport.html` of a summary.
+pub fn outputs(summary: &Summary, lang: Lang, date: Option<&str>) -> Result<Vec<OutputFile>> {
+    let charts = charts::for_summary(summary, lang, date)?;
+    let html = report::render(&report::Report {
+        summary,
+        charts: &charts,
+        lang,
+        date,
+        sections: &[],
+    });
+    let mut files = Vec::with_capacity(2 * charts.len() + 1);
+    for c in charts {
+        files.push(OutputFile {
+            name: format!("charts/{}.png", c.id),
+            bytes: c.png,
+        });
+        files.push(OutputFile {
+            name: format!("charts/{}.svg", c.id),
+            bytes: c.svg.into_bytes(),
+        });
+    }
+    files.push(OutputFile {
+        name: REPORT_FILE.into(),
+        bytes: html.into_bytes(),
+    });
+    Ok(files)
+}
+
+/// `wijkbudget report DIR`: reads `DIR/summary.json`, writes the charts and
+/// the report again.
+pub fn command(args: &ReportArgs) -> Result<ExitCode> {
+    let path = args.dir.join("summary.json");
+    let summary = read_summary(&path)?;
+    let date = std::fs::metadata(&path)
+        .and_then(|m| m.modified())
+        .ok()
+        .map(date_of);
+    let files = outputs(&summary, args.lang.into(), date.as_deref())?;
+    write::all(&args.dir, &files)?;
+    eprintln!(
+        "wrote {} and {} charts to {}",
+        REPORT_FILE,
+        (files.len() - 1) / 2,
+        args.dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_summary(path: &Path) -> Result<Summary> {
+    const LIMIT: u64 = 256 << 20;
+    let meta = std::fs::metadata(path).with_context(|| {
+        format!(
+            "{}: cannot read it; give the output folder of a `wijkbudget run` (it holds summary.json)",
+            path.display()
+        )
+    })?;
+    if meta.len() > LIMIT {
+        bail!(
+            "{}: {} bytes is too large for a summary (at most 256 MiB)",
+            path.display(),
+            meta.len()
+        );
+    }
+    let bytes =
+        std::fs::read(path).with_context(|| format!("{}: cannot read it", path.display()))?;
+    let value: serde_json::Value = serde_json::from_slice(&bytes)
+        .with_context(|| format!("{}: not valid JSON", path.display()))?;
+    match value
+        .get("schema_version")
+        .and_then(serde_json::Value::as_u64)
+    {
+        Some(v) if v == u64::from(SCHEMA_VERSION) => {}
+        Some(v) => bail!(
+            "{}: schema_version is {v}; this wijkbudget reads version {SCHEMA_VERSION}: run the scenario again",
+            path.display()
+        ),
+        None => bail!(
+            "{}: no schema_version; is this a wijkbudget summary.json?",
+            path.display()
+        ),
+    }
+    serde_json::from_value(value)
+        .with_context(|| format!("{}: not a wijkbudget summary", path.display()))
+}
+
+/// Today's date, `YYYY-MM-DD` (UTC).
+pub fn today() -> String {
+    date_of(SystemTime::now())
+}
+
+/// A moment's date, `YYYY-MM-DD` (UTC).
+fn date_of(t: SystemTime) -> String {
+    let days = t
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| (d.as_secs() / 86_400) as i64);
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's
+/// `civil_from_days`).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(59), (1970, 3, 1));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        assert_eq!(civil_from_days(20_782), (2026, 11, 25));
+        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+    }
+}

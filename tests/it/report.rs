@@ -1,0 +1,420 @@
+//! Charts and rapport.html: valid PNG and SVG with their titles and labels,
+//! the report's numbers, escaping, and `wijkbudget report DIR`.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use assert_cmd::Command;
+
+use wijkbudget::charts::{self, Chart};
+use wijkbudget::fmt::{self, Lang};
+use wijkbudget::model::Model;
+use wijkbudget::report::{self, Report};
+use wijkbudget::results::{self, Summary};
+use wijkbudget::{EXAMPLE_SCENARIO, scenario};
+
+use crate::common;
+
+fn summary_of(text: &str, replications: u32) -> Summary {
+    let sc = scenario::parse(text, "test.toml").expect("a valid scenario");
+    let models: Vec<&Model> = sc.variants.iter().collect();
+    let runs: Vec<_> = models
+        .iter()
+        .map(|m| common::simulate(m, replications, sc.seed))
+        .collect();
+    results::summarize(&sc, &models, &runs, Some("test.toml"))
+}
+
+/// The example's summary, read back from its JSON as `report DIR` does.
+fn example() -> &'static Summary {
+    static S: OnceLock<Summary> = OnceLock::new();
+    S.get_or_init(|| {
+        let s = summary_of(EXAMPLE_SCENARIO, 300);
+        let json = serde_json::to_string(&s).unwrap();
+        serde_json::from_str(&json).expect("summary.json reads back")
+    })
+}
+
+fn example_charts() -> &'static [Chart] {
+    static C: OnceLock<Vec<Chart>> = OnceLock::new();
+    C.get_or_init(|| charts::for_summary(example(), Lang::Nl, Some("2026-11-25")).unwrap())
+}
+
+/// Every text node of an SVG, joined by spaces, with no-break spaces as spaces.
+fn svg_text(svg: &str) -> String {
+    let doc = roxmltree::Document::parse(svg).expect("the SVG parses as XML");
+    assert_eq!(doc.root_element().tag_name().name(), "svg");
+    doc.descendants()
+        .filter(|n| n.is_text())
+        .filter_map(|n| n.text())
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('\u{a0}', " ")
+}
+
+#[test]
+fn summary_json_reads_back_unchanged() {
+    let s = summary_of(EXAMPLE_SCENARIO, 50);
+    let json = serde_json::to_string_pretty(&s).unwrap();
+    let back: Summary = serde_json::from_str(&json).unwrap();
+    let again = serde_json::to_string_pretty(&back).unwrap();
+    let diff: Vec<_> = json
+        .lines()
+        .zip(again.lines())
+        .enumerate()
+        .filter(|(_, (a, b))| a != b)
+        .take(5)
+        .collect();
+    assert!(diff.is_empty(), "first differences: {diff:?}");
+    assert_eq!(json.lines().count(), again.lines().count());
+    // The histogram of the paired difference counts every replication.
+    for c in &s.comparisons {
+        assert_eq!(c.total_cost_difference_histogram.total(), 50);
+    }
+}
+
+#[test]
+fn every_chart_of_the_example_is_a_valid_png_and_svg_with_its_title_and_labels() {
+    let s = example();
+    let charts = example_charts();
+    let mut ids: Vec<String> = vec!["overrun-chance".into(), "total-cost".into()];
+    ids.extend(
+        s.comparisons
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("saving-{}-{}", i + 2, charts::slug(&c.variant))),
+    );
+    for kind in ["fan", "streams"] {
+        ids.extend(
+            s.variants
+                .iter()
+                .enumerate()
+                .map(|(i, v)| format!("{kind}-{}-{}", i + 1, charts::slug(&v.name))),
+        );
+    }
+    ids.extend(["escalations".into(), "waiting-list".into()]);
+    let mut got: Vec<String> = charts.iter().map(|c| c.id.clone()).collect();
+    got.sort();
+    ids.sort();
+    assert_eq!(got, ids);
+    for c in charts {
+        // PNG: signature, decodes, 1600×900, not blank.
+        assert!(c.png.starts_with(b"\x89PNG\r\n\x1a\n"), "{}", c.id);
+        let mut reader = png::Decoder::new(std::io::Cursor::new(&c.png[..]))
+            .read_info()
+            .unwrap_or_else(|e| panic!("{}: {e}", c.id));
+        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        assert_eq!((info.width, info.height), (1600, 900), "{}", c.id);
+        let px = &buf[..info.buffer_size()];
+        let dark = px.chunks(3).filter(|p| p.iter().all(|&v| v < 100)).count();
+        assert!(dark > 2_000, "{}: hardly any dark pixels (no text?)", c.id);
+        // SVG: parses, holds the title, the source line and the axis labels.
+        let text = svg_text(&c.svg);
+        assert!(!c.title.is_empty());
+        assert!(
+            text.contains(&c.title),
+            "{}: title '{}' not in {text}",
+            c.id,
+            c.title
+        );
+        assert!(text.contains("Bron: wijkbudget"), "{}: {text}", c.id);
+        assert!(text.contains("seed 20261122"), "{}: {text}", c.id);
+        let labels: &[&str] = match c.id.split('-').next().unwrap() {
+            "fan" => &["Jaar", "Zorguitgaven per jaar", "mediaan", "plafond", "€"],
+            "streams" => &[
+                "Jaar",
+                "Gemiddelde zorguitgaven per jaar",
+                "Jeugdhulp",
+                "mln",
+            ],
+            "overrun" => &[
+                "Jaar",
+                "Kans op een tekort in het jaar",
+                "%",
+                "huidig beleid",
+            ],
+            "total" => &["Totale kosten 2027–2031", "mediaan", "huidig beleid", "mln"],
+            "saving" => &[
+                "Besparing op de totale kosten",
+                "Kans op besparing",
+                "%",
+                "€",
+            ],
+            "escalations" => &["Jaar", "Escalaties per jaar", "wachtlijst"],
+            "waiting" => &["Jaar", "Wachtenden eind van het jaar", "wachtlijst"],
+            other => panic!("unexpected chart kind {other}"),
+        };
+        for l in labels {
+            assert!(text.contains(l), "{}: '{l}' not in {text}", c.id);
+        }
+    }
+}
+
+#[test]
+fn chart_titles_state_the_finding_with_dutch_numbers() {
+    let s = example();
+    let charts = example_charts();
+    let title = |id: &str| {
+        charts
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.title.clone())
+            .unwrap()
+    };
+    let base = &s.variants[0];
+    let last = base.years.last().unwrap();
+    assert!(
+        title("fan-1-huidig-beleid").contains(&fmt::percent(last.p_overrun.p, 1, Lang::Nl)),
+        "{}",
+        title("fan-1-huidig-beleid")
+    );
+    let c = &s.comparisons[0];
+    let t = title(&format!("saving-2-{}", charts::slug(&c.variant)));
+    assert!(t.contains(&fmt::percent(c.p_saving.p, 1, Lang::Nl)), "{t}");
+    assert!(
+        t.contains(&fmt::euro_short(
+            c.total_cost_difference.mean.abs(),
+            Lang::Nl
+        )),
+        "{t}"
+    );
+    // English labels with --lang en.
+    let en = charts::for_summary(s, Lang::En, None).unwrap();
+    let t = svg_text(&en.iter().find(|c| c.id == "overrun-chance").unwrap().svg);
+    assert!(
+        t.contains("Year") && t.contains("Source: wijkbudget"),
+        "{t}"
+    );
+}
+
+#[test]
+fn the_report_holds_every_variant_and_the_key_numbers() {
+    let s = example();
+    for lang in [Lang::Nl, Lang::En] {
+        let html = report::render(&Report {
+            summary: s,
+            charts: example_charts(),
+            lang,
+            date: Some("2026-11-25"),
+            sections: &[],
+        });
+        assert!(html.starts_with("<!DOCTYPE html>"));
+        assert!(html.contains(&format!("<html lang=\"{}\">", lang.code())));
+        for v in &s.variants {
+            let hl = &v.headline;
+            for needle in [
+                report::escape(&v.name),
+                fmt::percent(hl.p_overrun_any_year.p, 1, lang),
+                fmt::percent(hl.p_overrun_last_year.p, 1, lang),
+                fmt::euro(hl.overrun.mean, lang),
+                fmt::euro(hl.overrun.p95, lang),
+                fmt::euro(hl.total_cost.mean, lang),
+            ] {
+                assert!(
+                    html.contains(&needle),
+                    "{lang:?}: {} lacks {needle}",
+                    v.name
+                );
+            }
+            for a in &v.assumptions {
+                if let Some(src) = &a.source {
+                    assert!(html.contains(&report::escape(src)), "source {src}");
+                }
+            }
+        }
+        for c in &s.comparisons {
+            let d = &c.total_cost_difference;
+            for needle in [
+                fmt::euro(d.mean, lang),
+                fmt::euro(d.p5, lang),
+                fmt::euro(d.p95, lang),
+                fmt::percent(c.p_saving.p, 1, lang),
+            ] {
+                assert!(
+                    html.contains(&needle),
+                    "{lang:?}: {} lacks {needle}",
+                    c.variant
+                );
+            }
+        }
+        assert!(html.contains(&fmt::number(f64::from(s.scenario.replications), 0, lang)));
+        assert!(html.contains(&s.scenario.seed.to_string()));
+        // Every chart inline.
+        for c in example_charts() {
+            assert!(html.contains(&format!("id=\"chart-{}\"", c.id)));
+        }
+        assert_eq!(html.matches("<svg").count(), example_charts().len());
+        // Self-contained: no scripts, no external references.
+        assert!(!html.to_lowercase().contains("<script"));
+        for bad in ["src=", "href=", "url(", "@import", "https:"] {
+            assert!(!html.contains(bad), "{bad}");
+        }
+        let http: Vec<_> = html
+            .match_indices("http:")
+            .map(|(i, _)| &html[i..i + 30])
+            .collect();
+        assert!(
+            http.iter()
+                .all(|h| h.starts_with("http://www.w3.org/2000/svg")),
+            "{http:?}"
+        );
+    }
+}
+
+#[test]
+fn extra_sections_appear_before_the_assumptions() {
+    let s = example();
+    let sections = [report::Section {
+        id: "gevoeligheid".into(),
+        title: "Gevoeligheid <&>".into(),
+        html: "<p>Sobol-indices volgen.</p>".into(),
+    }];
+    let html = report::render(&Report {
+        summary: s,
+        charts: &[],
+        lang: Lang::Nl,
+        date: None,
+        sections: &sections,
+    });
+    let at = html
+        .find("Sobol-indices volgen.")
+        .expect("the section is there");
+    assert!(html.contains("<h2>Gevoeligheid &lt;&amp;&gt;</h2>"));
+    assert!(at > html.find("id=\"tabellen\"").unwrap());
+    assert!(at < html.find("id=\"aannames\"").unwrap());
+}
+
+const NASTY: &str = "<script>alert('x')</script> & \"co\"";
+
+#[test]
+fn names_and_labels_from_the_scenario_are_escaped() {
+    let text = EXAMPLE_SCENARIO
+        .replacen(
+            "name = \"voorbeeldwijk\"",
+            &format!("name = {:?}", format!("Wijk {NASTY}")),
+            1,
+        )
+        .replacen(
+            "name = \"extra preventie\"",
+            &format!("name = {:?}", format!("preventie {NASTY}")),
+            1,
+        )
+        .replacen(
+            "label = \"Jeugdhulp\"",
+            &format!("label = {:?}", format!("Jeugd {NASTY}")),
+            1,
+        );
+    assert_ne!(text, EXAMPLE_SCENARIO);
+    let mut s = summary_of(&text, 40);
+    assert!(s.scenario.name.contains("<script>"));
+    assert!(s.variants[1].name.contains("<script>"));
+    assert!(
+        s.scenario
+            .streams
+            .iter()
+            .any(|st| st.label.contains("<script>"))
+    );
+    s.variants[0].description = format!("beschrijving {NASTY}");
+    if let Some(a) = s.variants[0].assumptions.first_mut() {
+        a.source = Some(format!("bron {NASTY}"));
+    }
+    let charts = charts::for_summary(&s, Lang::Nl, None).unwrap();
+    for c in &charts {
+        assert!(!c.svg.contains("<script"), "{}", c.id);
+        assert!(!c.id.contains('<') && !c.id.contains('&'), "{}", c.id);
+        svg_text(&c.svg);
+    }
+    let html = report::render(&Report {
+        summary: &s,
+        charts: &charts,
+        lang: Lang::Nl,
+        date: None,
+        sections: &[],
+    });
+    assert!(!html.to_lowercase().contains("<script"), "unescaped script");
+    assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;co&quot;"));
+    assert!(html.contains("<title>Wijk &lt;script&gt;"));
+    assert!(html.contains("bron &lt;script&gt;"));
+}
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_wijkbudget"))
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn run_writes_charts_and_report_and_report_renders_them_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("res");
+    bin()
+        .args(["run", "-n", "30", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(out.join("rapport.html")).unwrap();
+    assert!(html.contains("<html lang=\"nl\">"));
+    let charts = files_in(&out.join("charts"));
+    assert_eq!(charts.len(), 2 * 18, "{charts:?}");
+    assert!(
+        charts
+            .iter()
+            .all(|f| f.ends_with(".png") || f.ends_with(".svg"))
+    );
+    assert!(!files_in(&out).iter().any(|f| f.starts_with('.')));
+    assert!(!charts.iter().any(|f| f.starts_with('.')));
+    // Rendered again, in English, without simulating.
+    std::fs::remove_file(out.join("rapport.html")).unwrap();
+    std::fs::remove_dir_all(out.join("charts")).unwrap();
+    let summary_before = std::fs::read(out.join("summary.json")).unwrap();
+    bin()
+        .args(["report", "--lang", "en"])
+        .arg(&out)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(out.join("rapport.html")).unwrap();
+    assert!(html.contains("<html lang=\"en\">") && html.contains("Summary"));
+    assert_eq!(files_in(&out.join("charts")), charts);
+    assert_eq!(
+        std::fs::read(out.join("summary.json")).unwrap(),
+        summary_before
+    );
+}
+
+#[test]
+fn report_without_a_valid_summary_exits_2_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = bin().arg("report").arg(dir.path()).assert().code(2);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(
+        err.contains("summary.json") && err.contains("wijkbudget run"),
+        "{err}"
+    );
+    std::fs::write(dir.path().join("summary.json"), "{ not json").unwrap();
+    let a = bin().arg("report").arg(dir.path()).assert().code(2);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(
+        err.contains("not valid JSON") && err.contains("line 1"),
+        "{err}"
+    );
+    std::fs::write(dir.path().join("summary.json"), r#"{"schema_version": 99}"#).unwrap();
+    let a = bin().arg("report").arg(dir.path()).assert().code(2);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(err.contains("schema_version is 99"), "{err}");
+    std::fs::write(dir.path().join("summary.json"), r#"{"schema_version": 1}"#).unwrap();
+    let a = bin().arg("report").arg(dir.path()).assert().code(2);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(err.contains("not a wijkbudget summary"), "{err}");
+    assert!(!dir.path().join("rapport.html").exists());
+    assert!(!dir.path().join("charts").exists());
+}
