@@ -273,7 +273,7 @@ fn run_command(args: &RunArgs) -> Result<ExitCode> {
         }
         let summary = results::summarize(&l.scenario, &models, &runs, Some(&l.file));
         let mut files = Vec::new();
-        for exporter in export::all() {
+        for exporter in export::all(lang) {
             files.extend(exporter.export(&summary, &runs)?);
         }
         write::all(&dir, &files)?;

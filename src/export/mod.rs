@@ -5,8 +5,10 @@
 pub mod console;
 pub mod csv;
 pub mod json;
+pub mod xlsx;
 
 use crate::engine::VariantRun;
+use crate::fmt::Lang;
 use crate::results::Summary;
 
 /// One output file: its name inside the output folder and its bytes.
@@ -27,6 +29,8 @@ pub enum ExportError {
     },
     #[error("encoding summary.json: {0}")]
     Json(#[from] serde_json::Error),
+    #[error("encoding resultaten.xlsx: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
 }
 
 /// Turns the results of a run into files.
@@ -38,7 +42,12 @@ pub trait Exporter {
     ) -> Result<Vec<OutputFile>, ExportError>;
 }
 
-/// The exporters every run uses.
-pub fn all() -> Vec<Box<dyn Exporter>> {
-    vec![Box::new(json::Json), Box::new(csv::Csv)]
+/// The exporters every run uses; `lang` is the language of the files for
+/// people (the workbook), not of the machine-readable ones.
+pub fn all(lang: Lang) -> Vec<Box<dyn Exporter>> {
+    vec![
+        Box::new(json::Json),
+        Box::new(csv::Csv),
+        Box::new(xlsx::Xlsx { lang }),
+    ]
 }

@@ -7,3 +7,4 @@ mod engine;
 mod prevention;
 mod scenario;
 mod validation;
+mod xlsx;
