@@ -40,7 +40,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Simulate scenarios and write summary.json, CSV tables and a console table.
+    /// Simulate scenarios and write summary.json, CSV tables, an Excel workbook
+    /// and a console table.
     ///
     /// Without a FILE it runs the example scenario built into the program
     /// (the one `wijkbudget init` writes). All files are checked first: if any

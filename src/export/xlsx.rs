@@ -1202,15 +1202,17 @@ fn write_sheet(
         widths[0] = widths[0].max(label.chars().count());
     }
     let top = sheet.header_row();
+    // Long headers wrap onto up to three lines rather than widen the column.
+    let mut lines = 1;
     for (c, h) in sheet.header.iter().enumerate() {
         ws.write_string_with_format(top, c as u16, h, &styles.header)?;
-        // Long headers wrap onto two lines rather than widen the column much.
         let hw = h.chars().count();
-        widths[c] = widths[c].max(if hw > 16 { hw.div_ceil(2) + 2 } else { hw });
+        let n = hw.div_ceil(16).clamp(1, 3);
+        lines = lines.max(n);
+        widths[c] = widths[c].max(hw.div_ceil(n) + 1);
     }
-    let any_wrapped = sheet.header.iter().any(|h| h.chars().count() > 16);
-    if any_wrapped {
-        ws.set_row_height(top, 30)?;
+    if lines > 1 {
+        ws.set_row_height(top, 15 * lines as u32)?;
     }
     for (r, row) in sheet.rows.iter().enumerate() {
         let r = top + 1 + r as u32;
@@ -1229,12 +1231,16 @@ fn write_sheet(
         // Room for the filter button; never narrower than a number.
         ws.set_column_width(c as u16, (*w as f64 + 3.0).clamp(8.0, 62.0))?;
     }
-    ws.set_freeze_panes(top + 1, 0)?;
-    // Printed: A4 landscape, as wide as one page, header repeated.
+    // The header row and the first column (variant or year) stay in view.
+    ws.set_freeze_panes(top + 1, 1)?;
+    // Printed: A4 landscape, header repeated; one page wide unless that
+    // would make the text too small to read.
     ws.set_paper_size(9)
         .set_landscape()
-        .set_print_fit_to_pages(1, 0)
         .set_repeat_rows(top, top)?;
+    if sheet.header.len() <= 16 {
+        ws.set_print_fit_to_pages(1, 0);
+    }
     if !sheet.header.is_empty() {
         ws.autofilter(top, 0, last, sheet.header.len() as u16 - 1)?;
     }
