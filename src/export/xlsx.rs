@@ -364,7 +364,39 @@ pub fn sheets(summary: &Summary, lang: Lang) -> Vec<Sheet> {
     out.push(yearly(summary, w, lang));
     out.push(assumptions(summary, w));
     out.push(drivers(summary, w));
+    for sheet in &mut out {
+        cap_rows(sheet, MAX_TABLE_ROWS, lang);
+    }
     out
+}
+
+/// The most rows a table gets: a scenario with hundreds of variants and
+/// streams could make the long tables exceed Excel's 1,048,576 rows (and
+/// this program's memory); the CSV files always hold every row.
+pub const MAX_TABLE_ROWS: usize = 100_000;
+
+/// Cuts a table after `max` rows and says so below it.
+fn cap_rows(sheet: &mut Sheet, max: usize, lang: Lang) {
+    let n = sheet.rows.len();
+    if n <= max {
+        return;
+    }
+    sheet.rows.truncate(max);
+    sheet.notes.insert(
+        0,
+        match lang {
+            Lang::Nl => format!(
+                "Afgekapt na {} van {} rijen; alle rijen staan in de CSV-bestanden.",
+                fmt::number(max as f64, 0, lang),
+                fmt::number(n as f64, 0, lang)
+            ),
+            Lang::En => format!(
+                "Cut after {} of {} rows; the CSV files hold every row.",
+                fmt::number(max as f64, 0, lang),
+                fmt::number(n as f64, 0, lang)
+            ),
+        },
+    );
 }
 
 fn strings(xs: &[&str]) -> Vec<String> {
@@ -1300,6 +1332,27 @@ mod tests {
         assert_eq!(names[8], "overzicht (2)");
         // Emoji count double in UTF-16: 15 fit.
         assert_eq!(names[10], "😀".repeat(15));
+    }
+
+    #[test]
+    fn tables_beyond_the_row_limit_are_cut_with_a_note() {
+        let mut sheet = Sheet::new("t".into(), vec!["a".into()]);
+        sheet.rows = (0..12)
+            .map(|i| vec![Cell::Num(f64::from(i), Kind::Count)])
+            .collect();
+        sheet.notes = vec!["other".into()];
+        cap_rows(&mut sheet, 12, Lang::Nl);
+        assert_eq!((sheet.rows.len(), sheet.notes.len()), (12, 1));
+        cap_rows(&mut sheet, 10, Lang::Nl);
+        assert_eq!(sheet.rows.len(), 10);
+        assert_eq!(sheet.rows[9], vec![Cell::Num(9.0, Kind::Count)]);
+        assert_eq!(
+            sheet.notes,
+            [
+                "Afgekapt na 10 van 12 rijen; alle rijen staan in de CSV-bestanden.",
+                "other"
+            ]
+        );
     }
 
     #[test]
