@@ -1132,6 +1132,7 @@ struct Styles {
     ratio: Format,
     plain: Format,
     text: Format,
+    wrapped: Format,
 }
 
 impl Styles {
@@ -1158,6 +1159,10 @@ impl Styles {
             ratio: Format::new().set_num_format("0.00"),
             plain: Format::new(),
             text: Format::new().set_align(FormatAlign::Left),
+            wrapped: Format::new()
+                .set_align(FormatAlign::Left)
+                .set_align(FormatAlign::Top)
+                .set_text_wrap(),
         }
     }
 
@@ -1189,17 +1194,27 @@ fn shown_width(cell: &Cell, lang: Lang) -> usize {
     }
 }
 
+/// Text longer than this wraps in its cell (in a table) instead of running
+/// over the next columns.
+const WRAP_CHARS: usize = 60;
+
 fn write_cell(
     ws: &mut rust_xlsxwriter::Worksheet,
     row: u32,
     col: u16,
     cell: &Cell,
     styles: &Styles,
+    in_table: bool,
 ) -> Result<(), XlsxError> {
     match cell {
         // write_string never makes a formula, whatever the text starts with.
         Cell::Text(s) => {
-            ws.write_string_with_format(row, col, clip(s), &styles.text)?;
+            let format = if in_table && s.chars().count() > WRAP_CHARS {
+                &styles.wrapped
+            } else {
+                &styles.text
+            };
+            ws.write_string_with_format(row, col, clip(s), format)?;
         }
         Cell::Num(x, kind) if x.is_finite() => {
             ws.write_number_with_format(row, col, *x, styles.number(*kind))?;
@@ -1229,7 +1244,7 @@ fn write_sheet(
                 ws.write_number_with_format(r as u32, 1, *x, &f)?;
                 widths[1] = widths[1].max(shown_width(value, lang));
             }
-            _ => write_cell(ws, r as u32, 1, value, styles)?,
+            _ => write_cell(ws, r as u32, 1, value, styles, false)?,
         }
         widths[0] = widths[0].max(label.chars().count());
     }
@@ -1249,9 +1264,9 @@ fn write_sheet(
     for (r, row) in sheet.rows.iter().enumerate() {
         let r = top + 1 + r as u32;
         for (c, cell) in row.iter().enumerate() {
-            write_cell(ws, r, c as u16, cell, styles)?;
+            write_cell(ws, r, c as u16, cell, styles, true)?;
             if let Some(w) = widths.get_mut(c) {
-                *w = (*w).max(shown_width(cell, lang).min(60));
+                *w = (*w).max(shown_width(cell, lang).min(WRAP_CHARS));
             }
         }
     }
@@ -1261,7 +1276,10 @@ fn write_sheet(
     }
     for (c, w) in widths.iter().enumerate() {
         // Room for the filter button; never narrower than a number.
-        ws.set_column_width(c as u16, (*w as f64 + 3.0).clamp(8.0, 62.0))?;
+        ws.set_column_width(
+            c as u16,
+            (*w as f64 + 3.0).clamp(8.0, WRAP_CHARS as f64 + 3.0),
+        )?;
     }
     // The header row and the first column (variant or year) stay in view.
     ws.set_freeze_panes(top + 1, 1)?;
