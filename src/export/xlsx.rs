@@ -1263,6 +1263,20 @@ fn write_sheet(
     }
     for (r, row) in sheet.rows.iter().enumerate() {
         let r = top + 1 + r as u32;
+        // Not every reader fits a row to wrapped text: give it the height.
+        let lines = row
+            .iter()
+            .map(|c| match c {
+                Cell::Text(s) if s.chars().count() > WRAP_CHARS => {
+                    s.chars().count().div_ceil(WRAP_CHARS - 8).min(20)
+                }
+                _ => 1,
+            })
+            .max()
+            .unwrap_or(1);
+        if lines > 1 {
+            ws.set_row_height(r, 15 * lines as u32)?;
+        }
         for (c, cell) in row.iter().enumerate() {
             write_cell(ws, r, c as u16, cell, styles, true)?;
             if let Some(w) = widths.get_mut(c) {
