@@ -43,7 +43,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Simulate scenarios; write summary.json, CSV tables, charts, rapport.html and a console table.
+    /// Simulate scenarios; write summary.json, CSV tables, an Excel workbook,
+    /// charts, rapport.html and a console table.
     ///
     /// Without a FILE it runs the example scenario built into the program
     /// (the one `wijkbudget init` writes). All files are checked first: if any
@@ -290,7 +291,7 @@ fn run_command(args: &RunArgs) -> Result<ExitCode> {
         bar.finish_and_clear();
         let (summary, kept) = collector.finish();
         let mut files = Vec::new();
-        for exporter in export::all() {
+        for exporter in export::all(lang) {
             files.extend(exporter.export(&summary, &kept)?);
         }
         files.extend(report::outputs(&summary, lang, Some(&report::today()))?);

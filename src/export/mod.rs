@@ -5,7 +5,9 @@
 pub mod console;
 pub mod csv;
 pub mod json;
+pub mod xlsx;
 
+use crate::fmt::Lang;
 use crate::results::{Kept, Summary};
 
 /// One output file: its name inside the output folder and its bytes.
@@ -26,6 +28,8 @@ pub enum ExportError {
     },
     #[error("encoding summary.json: {0}")]
     Json(#[from] serde_json::Error),
+    #[error("encoding resultaten.xlsx: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
 }
 
 /// Turns the results of a run into files.
@@ -33,7 +37,12 @@ pub trait Exporter {
     fn export(&self, summary: &Summary, kept: &[Kept]) -> Result<Vec<OutputFile>, ExportError>;
 }
 
-/// The exporters every run uses.
-pub fn all() -> Vec<Box<dyn Exporter>> {
-    vec![Box::new(json::Json), Box::new(csv::Csv)]
+/// The exporters every run uses; `lang` is the language of the files for
+/// people (the workbook), not of the machine-readable ones.
+pub fn all(lang: Lang) -> Vec<Box<dyn Exporter>> {
+    vec![
+        Box::new(json::Json),
+        Box::new(csv::Csv),
+        Box::new(xlsx::Xlsx { lang }),
+    ]
 }

@@ -11,3 +11,4 @@ mod report;
 mod scenario;
 mod sensitivity;
 mod validation;
+mod xlsx;
