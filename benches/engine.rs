@@ -106,6 +106,26 @@ fn throughput(c: &mut Criterion) {
             b.iter(|| run_all(m, reps));
         });
     }
+    // The whole of `wijkbudget run` but the files: simulation and the
+    // streaming statistics of every variant.
+    let sc = wijkbudget::scenario::parse(wijkbudget::EXAMPLE_SCENARIO, "voorbeeldwijk.toml")
+        .expect("the example is valid");
+    group.bench_with_input(
+        BenchmarkId::new("example_with_statistics", reps),
+        &sc,
+        |b, sc| {
+            b.iter(|| {
+                let models: Vec<&Model> = sc.variants.iter().collect();
+                let cfg = RunConfig {
+                    replications: reps,
+                    seed: 1,
+                };
+                let mut c = wijkbudget::results::Collector::new(sc, &models, None);
+                engine::simulate_variants(&models, &cfg, &NoProgress, |block| c.push_block(block));
+                c.finish().0.variants[0].headline.total_cost.mean
+            });
+        },
+    );
     // The same example on one core.
     let one = rayon::ThreadPoolBuilder::new()
         .num_threads(1)

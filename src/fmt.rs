@@ -53,6 +53,34 @@ impl Lang {
     }
 }
 
+/// A file or folder name made from a user's name for something: lower-case
+/// letters, digits, `_` and single `-` only (accented vowels lose their accent),
+/// at most `max` characters, never `.`, `..` or a path; `None` when nothing
+/// is left.
+pub fn file_stem(name: &str, max: usize) -> Option<String> {
+    let mut s = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        let c = match c {
+            'a'..='z' | '0'..='9' | '_' => c,
+            'à' | 'á' | 'â' | 'ä' => 'a',
+            'è' | 'é' | 'ê' | 'ë' => 'e',
+            'ì' | 'í' | 'î' | 'ï' => 'i',
+            'ò' | 'ó' | 'ô' | 'ö' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' => 'u',
+            _ => '-',
+        };
+        if c == '-' && (s.is_empty() || s.ends_with('-')) {
+            continue;
+        }
+        s.push(c);
+        if s.len() >= max {
+            break;
+        }
+    }
+    let s = s.trim_end_matches('-');
+    (!s.is_empty()).then(|| s.to_string())
+}
+
 /// An amount in whole euros, e.g. `€ 1.234.567` and `€ -1.234` (Dutch) or
 /// `€1,234,567` and `-€1,234` (English).
 pub fn euro(x: f64, lang: Lang) -> String {

@@ -148,27 +148,7 @@ fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, png::Encod
 /// A file-name stem from a name: lower-case ASCII letters, digits and `-`,
 /// at most 40 characters, never empty.
 pub fn slug(name: &str) -> String {
-    let mut s = String::new();
-    for c in name.chars().flat_map(char::to_lowercase) {
-        let c = match c {
-            'a'..='z' | '0'..='9' => c,
-            'à' | 'á' | 'â' | 'ä' => 'a',
-            'è' | 'é' | 'ê' | 'ë' => 'e',
-            'ì' | 'í' | 'î' | 'ï' => 'i',
-            'ò' | 'ó' | 'ô' | 'ö' => 'o',
-            'ù' | 'ú' | 'û' | 'ü' => 'u',
-            _ => '-',
-        };
-        if c == '-' && (s.is_empty() || s.ends_with('-')) {
-            continue;
-        }
-        s.push(c);
-        if s.len() >= 40 {
-            break;
-        }
-    }
-    let s = s.trim_end_matches('-').to_string();
-    if s.is_empty() { "x".into() } else { s }
+    crate::fmt::file_stem(name, 40).unwrap_or_else(|| "x".into())
 }
 
 #[cfg(test)]

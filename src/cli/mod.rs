@@ -338,27 +338,7 @@ fn output_dir(out: Option<&Path>, name: &str, n_files: usize) -> PathBuf {
 /// A folder name made from a scenario name: lower-case letters, digits, `-`
 /// and `_` only, never empty, never `.` or `..`, at most 64 characters.
 pub fn safe_name(name: &str) -> String {
-    let mut s = String::new();
-    for c in name.chars().flat_map(char::to_lowercase) {
-        let c = match c {
-            'a'..='z' | '0'..='9' | '_' => c,
-            'à' | 'á' | 'â' | 'ä' => 'a',
-            'è' | 'é' | 'ê' | 'ë' => 'e',
-            'ì' | 'í' | 'î' | 'ï' => 'i',
-            'ò' | 'ó' | 'ô' | 'ö' => 'o',
-            'ù' | 'ú' | 'û' | 'ü' => 'u',
-            _ => '-',
-        };
-        if c == '-' && (s.is_empty() || s.ends_with('-')) {
-            continue;
-        }
-        s.push(c);
-        if s.len() >= 64 {
-            break;
-        }
-    }
-    let s = s.trim_end_matches('-').to_string();
-    if s.is_empty() { "scenario".into() } else { s }
+    wijkbudget::fmt::file_stem(name, 64).unwrap_or_else(|| "scenario".into())
 }
 
 #[cfg(test)]
