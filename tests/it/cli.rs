@@ -41,7 +41,14 @@ fn run_on_the_example_writes_every_file() {
         "drivers.csv",
         "replications.csv",
     ] {
-        assert!(out.join(f).metadata().unwrap().len() > 0, "{f}");
+        let meta = out.join(f).metadata().unwrap();
+        assert!(meta.len() > 0, "{f}");
+        // Ordinary files others may read, not private temporary files.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            assert_eq!(meta.permissions().mode() & 0o777, 0o644, "{f}");
+        }
     }
     let summary: serde_json::Value =
         serde_json::from_str(&read(&out.join("summary.json"))).unwrap();
