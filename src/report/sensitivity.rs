@@ -97,7 +97,11 @@ pub fn section(r: &Report, charts: &[Chart], lang: Lang) -> Section {
 
 fn output_part(h: &mut String, r: &Report, o: &OutputInfo, i: usize, charts: &[Chart], lang: Lang) {
     let label = output_label(o, lang);
-    let _ = write!(h, "<h3>{}</h3>\n", escape(&label));
+    let _ = write!(
+        h,
+        "<h3>{}</h3>\n",
+        escape(&crate::charts::style::capitalized(&label))
+    );
     let order = drivers(r, &o.key);
     let sobol = r.sobol.iter().find(|s| s.output == o.key);
     let tornado = r.tornado.iter().find(|s| s.output == o.key);
@@ -141,14 +145,14 @@ fn output_part(h: &mut String, r: &Report, o: &OutputInfo, i: usize, charts: &[C
     // The table of top drivers.
     let _ = write!(
         h,
-        "<table>\n<thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th>\
+        "<table class=\"sensitivity\">\n<thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th>\
          <th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead>\n<tbody>\n",
         t(lang, "Aanname", "Assumption"),
         t(lang, "Bron", "Source"),
         t(lang, "Uitkomst bij P10 → P90", "Outcome at P10 → P90"),
         t(lang, "Totaal-index ST", "Total index ST"),
         t(lang, "Eerste orde S1", "First order S1"),
-        t(lang, "Rangcorrelatie", "Rank correlation"),
+        t(lang, "Rang&shy;correlatie", "Rank correlation"),
     );
     for name in order.iter().take(TOP_DRIVERS) {
         let source = source_of(r, name, lang);
