@@ -8,6 +8,7 @@
 //! [`Chart`]. [`for_summary`] makes the charts of a run from its
 //! [`Summary`] alone, so they can be drawn again from `summary.json`.
 
+pub mod sensitivity;
 pub mod style;
 mod summary;
 
@@ -17,6 +18,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::register_font;
 
+pub use sensitivity::for_sensitivity;
 pub use summary::for_summary;
 
 use style::{FONT, Mark};

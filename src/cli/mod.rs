@@ -294,7 +294,13 @@ fn run_command(args: &RunArgs) -> Result<ExitCode> {
         for exporter in export::all(lang) {
             files.extend(exporter.export(&summary, &kept)?);
         }
-        files.extend(report::outputs(&summary, lang, Some(&report::today()))?);
+        let sens = report::sensitivity_in(&dir, &summary, args.quiet);
+        files.extend(report::outputs(
+            &summary,
+            sens.as_ref(),
+            lang,
+            Some(&report::today()),
+        )?);
         write::all(&dir, &files)?;
         let table = console::render(&summary, lang);
         let mut out = std::io::stdout().lock();

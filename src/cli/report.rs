@@ -11,6 +11,7 @@ use clap::Args;
 use wijkbudget::export::OutputFile;
 use wijkbudget::fmt::Lang;
 use wijkbudget::results::{SCHEMA_VERSION, Summary};
+use wijkbudget::sensitivity::report::{Report as SensReport, SCHEMA_VERSION as SENS_SCHEMA};
 use wijkbudget::{charts, report};
 
 use super::{LangArg, write};
@@ -29,16 +30,20 @@ pub struct ReportArgs {
 /// The report file's name in the output folder.
 pub const REPORT_FILE: &str = "rapport.html";
 
-/// The charts (`charts/<id>.png` and `.svg`) and `rapport.html` of a summary.
-pub fn outputs(summary: &Summary, lang: Lang, date: Option<&str>) -> Result<Vec<OutputFile>> {
+/// Where a run's output folder holds the sensitivity analysis of the
+/// default `wijkbudget sensitivity` output folder.
+pub const SENSITIVITY_FILE: &str = "sensitivity/sensitivity.json";
+
+/// The charts (`charts/<id>.png` and `.svg`) and `rapport.html` of a
+/// summary; with a sensitivity analysis, the report gets its section.
+pub fn outputs(
+    summary: &Summary,
+    sensitivity: Option<&SensReport>,
+    lang: Lang,
+    date: Option<&str>,
+) -> Result<Vec<OutputFile>> {
     let charts = charts::for_summary(summary, lang, date)?;
-    let html = report::render(&report::Report {
-        summary,
-        charts: &charts,
-        lang,
-        date,
-        sections: &[],
-    });
+    let html = render_html(summary, &charts, sensitivity, lang, date)?;
     let mut files = Vec::with_capacity(2 * charts.len() + 1);
     for c in charts {
         files.push(OutputFile {
@@ -57,6 +62,118 @@ pub fn outputs(summary: &Summary, lang: Lang, date: Option<&str>) -> Result<Vec<
     Ok(files)
 }
 
+/// `rapport.html` from a summary, its charts and an optional sensitivity
+/// analysis (its charts are drawn again from the report).
+fn render_html(
+    summary: &Summary,
+    charts: &[charts::Chart],
+    sensitivity: Option<&SensReport>,
+    lang: Lang,
+    date: Option<&str>,
+) -> Result<String> {
+    let sections = match sensitivity {
+        Some(s) => {
+            let sc = charts::for_sensitivity(s, lang, date)?;
+            vec![report::sensitivity::section(s, &sc, lang)]
+        }
+        None => Vec::new(),
+    };
+    Ok(report::render(&report::Report {
+        summary,
+        charts,
+        lang,
+        date,
+        sections: &sections,
+    }))
+}
+
+/// Only `rapport.html` of a summary, with the sensitivity section (for the
+/// `sensitivity` command, which leaves the run's charts as they are).
+pub fn html_only(
+    summary: &Summary,
+    sensitivity: &SensReport,
+    lang: Lang,
+    date: Option<&str>,
+) -> Result<OutputFile> {
+    // The report inlines the run's charts, so they are drawn again.
+    let charts = charts::for_summary(summary, lang, date)?;
+    let html = render_html(summary, &charts, Some(sensitivity), lang, date)?;
+    Ok(OutputFile {
+        name: REPORT_FILE.into(),
+        bytes: html.into_bytes(),
+    })
+}
+
+/// The sensitivity analysis in `dir/sensitivity/sensitivity.json`, when
+/// there is one of the summary's scenario. One that cannot be read, of
+/// another schema or of another scenario is left out with a warning on
+/// stderr (unless `quiet`): the run's report does not depend on it.
+pub fn sensitivity_in(dir: &Path, summary: &Summary, quiet: bool) -> Option<SensReport> {
+    let path = dir.join(SENSITIVITY_FILE);
+    if !path.exists() {
+        return None;
+    }
+    let warn = |msg: String| {
+        if !quiet {
+            eprintln!(
+                "{}: warning: {msg}; the report is written without the sensitivity section",
+                path.display()
+            );
+        }
+    };
+    let bytes = match std::fs::metadata(&path) {
+        Ok(m) if m.len() > 256 << 20 => {
+            warn(format!("{} bytes is too large (at most 256 MiB)", m.len()));
+            return None;
+        }
+        _ => match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) => {
+                warn(format!("cannot read it ({e})"));
+                return None;
+            }
+        },
+    };
+    let value: serde_json::Value = match serde_json::from_slice(&bytes) {
+        Ok(v) => v,
+        Err(e) => {
+            warn(format!("not valid JSON ({e})"));
+            return None;
+        }
+    };
+    match value
+        .get("schema_version")
+        .and_then(serde_json::Value::as_u64)
+    {
+        Some(v) if v == u64::from(SENS_SCHEMA) => {}
+        Some(v) => {
+            warn(format!(
+                "schema_version is {v}, this wijkbudget reads {SENS_SCHEMA}: run `wijkbudget sensitivity` again"
+            ));
+            return None;
+        }
+        None => {
+            warn("no schema_version; is this a wijkbudget sensitivity.json?".into());
+            return None;
+        }
+    }
+    let report: SensReport = match serde_json::from_value(value) {
+        Ok(r) => r,
+        Err(e) => {
+            warn(format!("not a wijkbudget sensitivity analysis ({e})"));
+            return None;
+        }
+    };
+    if report.scenario.name != summary.scenario.name {
+        warn(format!(
+            "it analyses scenario '{}', the run is of '{}'",
+            report.scenario.name, summary.scenario.name
+        ));
+        return None;
+    }
+    Some(report)
+}
+
 /// `wijkbudget report DIR`: reads `DIR/summary.json`, writes the charts and
 /// the report again.
 pub fn command(args: &ReportArgs) -> Result<ExitCode> {
@@ -66,18 +183,24 @@ pub fn command(args: &ReportArgs) -> Result<ExitCode> {
         .and_then(|m| m.modified())
         .ok()
         .map(date_of);
-    let files = outputs(&summary, args.lang.into(), date.as_deref())?;
+    let sens = sensitivity_in(&args.dir, &summary, false);
+    let files = outputs(&summary, sens.as_ref(), args.lang.into(), date.as_deref())?;
     write::all(&args.dir, &files)?;
     eprintln!(
-        "wrote {} and {} charts to {}",
+        "wrote {}{} and {} charts to {}",
         REPORT_FILE,
+        if sens.is_some() {
+            " (with the sensitivity section)"
+        } else {
+            ""
+        },
         (files.len() - 1) / 2,
         args.dir.display()
     );
     Ok(ExitCode::SUCCESS)
 }
 
-fn read_summary(path: &Path) -> Result<Summary> {
+pub fn read_summary(path: &Path) -> Result<Summary> {
     const LIMIT: u64 = 256 << 20;
     let meta = std::fs::metadata(path).with_context(|| {
         format!(
@@ -120,7 +243,7 @@ pub fn today() -> String {
 }
 
 /// A moment's date, `YYYY-MM-DD` (UTC).
-fn date_of(t: SystemTime) -> String {
+pub fn date_of(t: SystemTime) -> String {
     let days = t
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| (d.as_secs() / 86_400) as i64);

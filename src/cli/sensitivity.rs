@@ -12,6 +12,8 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 
+use wijkbudget::charts;
+use wijkbudget::export::OutputFile;
 use wijkbudget::fmt::{self, Lang};
 use wijkbudget::sensitivity::{Methods, Plan, PlanError, Request, export};
 
@@ -77,7 +79,7 @@ pub struct SensitivityArgs {
     /// Random seed (overrides meta.seed); the same seed gives the same results.
     #[arg(long, value_name = "S")]
     seed: Option<u64>,
-    /// Language of the console table.
+    /// Language of the console table, the charts and the report section.
     #[arg(long, value_enum, default_value_t = LangArg::Nl)]
     lang: LangArg,
     /// Worker threads [default: all cores]; results do not depend on it.
@@ -198,12 +200,83 @@ pub fn command(args: &SensitivityArgs) -> Result<ExitCode> {
     );
     let report = plan.run(&|n| bar.inc(n));
     bar.finish_and_clear();
-    let files = export::files(&report)?;
+    let mut files = export::files(&report)?;
+    let today = super::report::today();
+    for c in charts::for_sensitivity(&report, lang, Some(&today))? {
+        files.push(OutputFile {
+            name: format!("charts/{}.png", c.id),
+            bytes: c.png,
+        });
+        files.push(OutputFile {
+            name: format!("charts/{}.svg", c.id),
+            bytes: c.svg.into_bytes(),
+        });
+    }
     write::all(&dir, &files)?;
     let table = export::console(&report, lang);
     std::io::stdout().lock().write_all(table.as_bytes())?;
     if !args.quiet {
         eprintln!("wrote {} files to {}", files.len(), dir.display());
     }
+    update_run_report(&dir, &report, lang, args.quiet)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// When the output folder lies in a run's output folder (the default:
+/// `output/<scenario>/sensitivity/` in `output/<scenario>/`) whose
+/// `summary.json` is of the same scenario, that run's `rapport.html` is
+/// written again with the sensitivity section, so the briefing a user opens
+/// is up to date. Its charts are left as they are. A summary that cannot be
+/// read is noted on stderr and skipped: the analysis itself was written.
+fn update_run_report(
+    dir: &Path,
+    report: &wijkbudget::sensitivity::Report,
+    lang: Lang,
+    quiet: bool,
+) -> Result<()> {
+    let Some(parent) = dir.parent() else {
+        return Ok(());
+    };
+    let parent = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    let path = parent.join("summary.json");
+    if !path.is_file() {
+        return Ok(());
+    }
+    let summary = match super::report::read_summary(&path) {
+        Ok(s) => s,
+        Err(e) => {
+            if !quiet {
+                eprintln!("note: {e:#}; its rapport.html is left as it is");
+            }
+            return Ok(());
+        }
+    };
+    if summary.scenario.name != report.scenario.name {
+        if !quiet {
+            eprintln!(
+                "note: {} is of scenario '{}', not '{}'; its rapport.html is left as it is",
+                path.display(),
+                summary.scenario.name,
+                report.scenario.name
+            );
+        }
+        return Ok(());
+    }
+    let date = std::fs::metadata(&path)
+        .and_then(|m| m.modified())
+        .ok()
+        .map(super::report::date_of);
+    let file = super::report::html_only(&summary, report, lang, date.as_deref())?;
+    write::all(parent, &[file])?;
+    if !quiet {
+        eprintln!(
+            "wrote {} with the sensitivity section",
+            parent.join(super::report::REPORT_FILE).display()
+        );
+    }
+    Ok(())
 }

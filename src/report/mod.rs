@@ -11,6 +11,7 @@
 // HTML is written line by line with explicit `\n`s.
 #![allow(clippy::write_with_newline)]
 
+pub mod sensitivity;
 mod text;
 
 use std::fmt::Write as _;
@@ -333,23 +334,28 @@ fn charts(h: &mut String, r: &Report) {
         w.t("Grafieken", "Charts")
     );
     for c in r.charts {
-        let title = escape(&c.title);
-        let svg = c.svg.trim_start();
-        let svg = svg
-            .strip_prefix("<?xml")
-            .and_then(|rest| rest.split_once("?>").map(|(_, s)| s.trim_start()))
-            .unwrap_or(svg);
-        let svg = match svg.strip_prefix("<svg") {
-            Some(rest) => format!("<svg role=\"img\" aria-label=\"{title}\"{rest}"),
-            None => String::new(),
-        };
-        let _ = write!(
-            h,
-            "<figure id=\"chart-{}\">\n{svg}\n</figure>\n",
-            escape(&c.id)
-        );
+        figure(h, c);
     }
     h.push_str("</section>\n");
+}
+
+/// A chart as a `<figure>` with its SVG inline, labelled by its title.
+pub(crate) fn figure(h: &mut String, c: &Chart) {
+    let title = escape(&c.title);
+    let svg = c.svg.trim_start();
+    let svg = svg
+        .strip_prefix("<?xml")
+        .and_then(|rest| rest.split_once("?>").map(|(_, s)| s.trim_start()))
+        .unwrap_or(svg);
+    let svg = match svg.strip_prefix("<svg") {
+        Some(rest) => format!("<svg role=\"img\" aria-label=\"{title}\"{rest}"),
+        None => String::new(),
+    };
+    let _ = write!(
+        h,
+        "<figure id=\"chart-{}\">\n{svg}\n</figure>\n",
+        escape(&c.id)
+    );
 }
 
 /// A row of a year table: label and cells.

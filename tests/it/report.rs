@@ -418,3 +418,79 @@ fn report_without_a_valid_summary_exits_2_and_says_why() {
     assert!(!dir.path().join("rapport.html").exists());
     assert!(!dir.path().join("charts").exists());
 }
+
+#[test]
+fn the_report_has_a_sensitivity_section_only_when_the_analysis_is_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("res");
+    bin()
+        .args(["run", "-n", "30", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(out.join("rapport.html")).unwrap();
+    assert!(!html.contains("id=\"gevoeligheid\""));
+    // The analysis in its default place inside the run's folder also
+    // writes the run's rapport.html again.
+    let sens = out.join("sensitivity");
+    let a = bin()
+        .args([
+            "sensitivity",
+            "--params",
+            "stream.jeugdhulp.incidence,stream.jeugdhulp.level.ambulant.cost_per_month,stream.wmo_begeleiding.incidence",
+            "--samples",
+            "8",
+            "--process-reps",
+            "2",
+            "--trajectories",
+            "3",
+            "--bootstrap",
+            "20",
+            "-n",
+            "40",
+            "--out",
+        ])
+        .arg(&sens)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("rapport.html with the sensitivity section"),
+        "{stderr}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(sens.join("sensitivity.json")).unwrap()).unwrap();
+    let top = json["sobol"][0]["rows"][0]["input"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let charts = files_in(&sens.join("charts"));
+    assert_eq!(charts.len(), 2 * 3 * 2, "{charts:?}");
+    let check = |html: &str| {
+        assert!(html.contains("<section class=\"page\" id=\"gevoeligheid\">"));
+        assert!(html.contains(&format!("<code>{top}</code>")), "{top}");
+        assert!(html.contains("id=\"chart-sens-tornado-1-p-overrun\""));
+        // Before the assumptions.
+        let (a, b) = (
+            html.find("id=\"gevoeligheid\""),
+            html.find("id=\"aannames\""),
+        );
+        assert!(a.unwrap() < b.unwrap());
+    };
+    check(&std::fs::read_to_string(out.join("rapport.html")).unwrap());
+    // `report DIR` and `run` pick it up too.
+    std::fs::remove_file(out.join("rapport.html")).unwrap();
+    bin().arg("report").arg(&out).assert().success();
+    check(&std::fs::read_to_string(out.join("rapport.html")).unwrap());
+    bin()
+        .args(["run", "-n", "30", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    check(&std::fs::read_to_string(out.join("rapport.html")).unwrap());
+    // Gone again when the analysis is removed.
+    std::fs::remove_dir_all(&sens).unwrap();
+    bin().arg("report").arg(&out).assert().success();
+    let html = std::fs::read_to_string(out.join("rapport.html")).unwrap();
+    assert!(!html.contains("id=\"gevoeligheid\""));
+}

@@ -287,6 +287,110 @@ fn the_files_describe_themselves_and_read_back() {
     assert!(en.contains("expected total cost"), "{en}");
 }
 
+/// Every text node of an SVG, joined by spaces, with no-break spaces as spaces.
+fn svg_text(svg: &str) -> String {
+    let doc = roxmltree::Document::parse(svg).expect("the SVG parses as XML");
+    assert_eq!(doc.root_element().tag_name().name(), "svg");
+    doc.descendants()
+        .filter(|n| n.is_text())
+        .filter_map(|n| n.text())
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('\u{a0}', " ")
+}
+
+#[test]
+fn every_sensitivity_chart_is_a_valid_png_and_svg_with_its_title_and_top_input() {
+    use wijkbudget::charts;
+    use wijkbudget::fmt::Lang;
+    let sc = scenario();
+    let r = run(&sc, &request(&sc));
+    // Read back as `report DIR` does.
+    let r: Report = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
+    let made = charts::for_sensitivity(&r, Lang::Nl, Some("2026-11-25")).unwrap();
+    let mut want = Vec::new();
+    for (i, o) in r.outputs.iter().enumerate() {
+        for m in ["tornado", "sobol", "morris"] {
+            want.push(format!("sens-{m}-{}-{}", i + 1, charts::slug(&o.key)));
+        }
+    }
+    let mut got: Vec<String> = made.iter().map(|c| c.id.clone()).collect();
+    want.sort();
+    got.sort();
+    assert_eq!(got, want);
+    for c in &made {
+        let mut reader = png::Decoder::new(std::io::Cursor::new(&c.png[..]))
+            .read_info()
+            .unwrap_or_else(|e| panic!("{}: {e}", c.id));
+        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        assert_eq!((info.width, info.height), (1600, 900), "{}", c.id);
+        let px = &buf[..info.buffer_size()];
+        let dark = px.chunks(3).filter(|p| p.iter().all(|&v| v < 100)).count();
+        assert!(dark > 2_000, "{}: hardly any dark pixels (no text?)", c.id);
+        let text = svg_text(&c.svg);
+        assert!(
+            text.contains(&c.title),
+            "{}: title '{}' not in {text}",
+            c.id,
+            c.title
+        );
+        assert!(text.contains("Bron: wijkbudget"), "{}: {text}", c.id);
+        // The output's most influential input by this method is named.
+        let method = c.id.split('-').nth(1).unwrap();
+        let key = &r.outputs[c.id.split('-').nth(2).unwrap().parse::<usize>().unwrap() - 1].key;
+        let top = match method {
+            "tornado" => &r.tornado.iter().find(|t| &t.output == key).unwrap().rows[0].input,
+            "sobol" => &r.sobol.iter().find(|t| &t.output == key).unwrap().rows[0].input,
+            _ => &r.morris.iter().find(|t| &t.output == key).unwrap().rows[0].input,
+        };
+        assert!(text.contains(top.as_str()), "{}: {top} not in {text}", c.id);
+        assert!(c.title.contains(top.as_str()), "{}: {}", c.id, c.title);
+    }
+    // The tornado of the total cost: Dutch euro axis; P(overrun): percent.
+    let t = |id: &str| svg_text(&made.iter().find(|c| c.id == id).unwrap().svg);
+    assert!(t("sens-tornado-1-total-cost").contains("€"));
+    assert!(t("sens-tornado-2-p-overrun").contains('%'));
+    assert!(t("sens-sobol-1-total-cost").contains("95%-interval"));
+    let en = charts::for_sensitivity(&r, Lang::En, None).unwrap();
+    assert!(en[0].title.contains("depends most on"), "{}", en[0].title);
+}
+
+#[test]
+fn the_report_section_names_the_top_driver_and_escapes_scenario_text() {
+    use wijkbudget::charts;
+    use wijkbudget::fmt::Lang;
+    use wijkbudget::report::sensitivity::section;
+    let sc = scenario();
+    let r = run(&sc, &request(&sc));
+    let json = serde_json::to_string(&r)
+        .unwrap()
+        .replace("stream.wmo.incidence", "stream.<script>&.incidence");
+    let mut r: Report = serde_json::from_str(&json).unwrap();
+    r.parameters[0].source = Some("CBS <script>alert(1)</script> & co".into());
+    r.outputs[0].label_nl = "kosten <b>&".into();
+    let made = charts::for_sensitivity(&r, Lang::Nl, None).unwrap();
+    for c in &made {
+        assert!(!c.svg.contains("<script"), "{}", c.id);
+        let text = svg_text(&c.svg);
+        if !c.id.starts_with("sens-morris") {
+            assert!(text.contains("stream.<script>&.incidence"), "{}", c.id);
+        }
+    }
+    let sec = section(&r, &made, Lang::Nl);
+    assert_eq!(sec.title, "Gevoeligheid");
+    let h = &sec.html;
+    assert!(!h.contains("<script") && !h.contains("<b>"), "unescaped");
+    assert!(h.contains("<code>stream.&lt;script&gt;&amp;.incidence</code>"));
+    assert!(h.contains("CBS &lt;script&gt;alert(1)&lt;/script&gt; &amp; co"));
+    assert!(h.contains("kosten &lt;b&gt;&amp;"));
+    assert!(h.contains("hangt het meest af van"));
+    // Every chart is inline, once.
+    assert_eq!(h.matches("<svg").count(), made.len());
+}
+
 mod cli {
     use assert_cmd::Command;
 
