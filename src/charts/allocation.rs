@@ -6,6 +6,7 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use rayon::prelude::*;
 
 use super::style::{self, Mark, t};
@@ -147,20 +148,21 @@ fn budget(a: &Allocation, lang: Lang) -> Made {
         Some((k, i, gap)) if gap > 0.0 => {
             let o = &a.keys[k].areas[i];
             format!(
-                "{} {} {}: {} {} {} {} {} {}",
-                t(lang, "per sleutel", "by key"),
+                "{} ‘{}’ {} {} {} {} {} {} {}: {}",
+                t(lang, "met sleutel", "under key"),
                 key_label(&a.keys[k], lang),
-                t(
-                    lang,
-                    "geeft de grootste achterstand aan",
-                    "leaves the largest gap for"
-                ),
+                t(lang, "krijgt", "gives"),
                 style::clip(area_label(a, i), 40),
                 fmt::euro_short(o.budget, lang),
-                t(lang, "budget tegen", "budget against"),
+                t(lang, "voor", "for"),
                 fmt::euro_short(o.cost_first_year.mean, lang),
                 t(lang, "verwachte kosten in", "expected cost in"),
-                a.start_year
+                a.start_year,
+                t(
+                    lang,
+                    "het grootste gat van alle sleutels",
+                    "the largest gap of all keys"
+                ),
             )
         }
         _ => format!(
@@ -176,9 +178,14 @@ fn budget(a: &Allocation, lang: Lang) -> Made {
     let mut legend = key_legend(a, lang);
     legend.push((
         format!(
-            "{} {} (P5–P95)",
+            "{} {} {}",
             t(lang, "verwachte kosten", "expected cost"),
-            a.start_year
+            a.start_year,
+            t(
+                lang,
+                "en 90%-interval (P5–P95)",
+                "and 90% interval (P5–P95)"
+            )
         ),
         Mark::Line {
             color: style::TEXT,
@@ -245,14 +252,11 @@ fn overrun(a: &Allocation, lang: Lang) -> Made {
     let eq = equal_risk(a);
     let mut title = match worst {
         Some((k, i, p)) => format!(
-            "{} {} {} {} {}",
-            t(lang, "per sleutel", "by key"),
+            "{} ‘{}’ {} {} {} {}",
+            t(lang, "met sleutel", "under key"),
             key_label(&a.keys[k], lang),
-            format_args!(
-                "{} {}",
-                t(lang, "heeft", "gives"),
-                style::clip(area_label(a, i), 40)
-            ),
+            t(lang, "heeft", "gives"),
+            style::clip(area_label(a, i), 40),
             t(
                 lang,
                 "de grootste kans op een tekort:",
@@ -338,10 +342,14 @@ fn pool(a: &Allocation, lang: Lang) -> Made {
             t(lang, "naar", "to"),
             fmt::percent(l.p_any_area_overrun.p, 0, lang),
             key_label(key, lang),
-            t(lang, "voor de gemeente", "for the municipality"),
-            fmt::percent(l.p_municipality_overrun.p, 0, lang),
-            t(lang, "tegen", "against"),
+            t(
+                lang,
+                "voor de gemeente als geheel van",
+                "for the municipality as a whole from"
+            ),
             fmt::percent(f.p_municipality_overrun.p, 0, lang),
+            t(lang, "naar", "to"),
+            fmt::percent(l.p_municipality_overrun.p, 0, lang),
         ),
         _ => t(
             lang,
@@ -499,18 +507,11 @@ impl Plot for GroupedPlot {
             .or_draw()?;
         let lang = self.lang;
         let unit = self.unit;
-        let labels: Vec<String> = self
-            .groups
-            .iter()
-            .map(|g| style::clip(g, if n > 6 { 12 } else { 22 }))
-            .collect();
-        let x_fmt = |x: &f64| {
-            let r = x.round();
-            if (x - r).abs() > 1e-6 || r < 0.0 || r >= n as f64 {
-                return String::new();
-            }
-            labels.get(r as usize).cloned().unwrap_or_default()
-        };
+        // Area names under their group on up to two lines, as wide as a
+        // group allows (drawn below, not as tick labels, which cannot wrap).
+        let group_px = f64::from(area.dim_in_pixel().0.saturating_sub(220)) / n as f64;
+        let per_line = ((group_px * 0.9 / (style::TICK * 0.56)) as usize).max(6);
+        let labels: Vec<Vec<String>> = self.groups.iter().map(|g| two_lines(g, per_line)).collect();
         let y_fmt = |y: &f64| match unit {
             Unit::Euro => style::euro_tick(*y, y1, lang),
             Unit::Share => fmt::percent(*y, 0, lang),
@@ -520,9 +521,8 @@ impl Plot for GroupedPlot {
             .disable_x_mesh()
             .light_line_style(WHITE)
             .bold_line_style(style::GRID)
-            .x_labels(n)
+            .x_labels(0)
             .y_labels(7)
-            .x_label_formatter(&x_fmt)
             .y_label_formatter(&y_fmt)
             .y_desc(self.y_desc.as_str())
             .label_style(style::text(style::TICK, &style::TEXT))
@@ -561,6 +561,18 @@ impl Plot for GroupedPlot {
                 ])
                 .or_draw()?;
         }
+        let tick = style::text(style::TICK, &style::TEXT).pos(Pos::new(HPos::Center, VPos::Top));
+        for (g, lines) in labels.iter().enumerate() {
+            for (j, l) in lines.iter().enumerate() {
+                let dy = 14 + j as i32 * (style::TICK * 1.2) as i32;
+                chart
+                    .draw_series(std::iter::once(
+                        EmptyElement::at((g as f64, 0.0))
+                            + Text::new(l.clone(), (0, dy), tick.clone()),
+                    ))
+                    .or_draw()?;
+            }
+        }
         if let Some(level) = self.level {
             chart
                 .draw_series(DashedLineSeries::new(
@@ -573,6 +585,31 @@ impl Plot for GroupedPlot {
         }
         Ok(())
     }
+}
+
+/// A label split greedily by words into at most two lines of about
+/// `width` characters (the second clipped with `…`).
+fn two_lines(label: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in label.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    if lines.len() > 2 {
+        let rest = lines[1..].join(" ");
+        lines.truncate(1);
+        lines.push(rest);
+    }
+    lines.into_iter().map(|l| style::clip(&l, width)).collect()
 }
 
 struct Series {
