@@ -6,8 +6,10 @@
 //! legend beside the plot so it never covers data, a source line) and
 //! [`render`], which draws a [`Plot`] onto both backends and returns a
 //! [`Chart`]. [`for_summary`] makes the charts of a run from its
-//! [`Summary`] alone, so they can be drawn again from `summary.json`.
+//! [`Summary`] alone, so they can be drawn again from `summary.json`;
+//! [`for_allocation`] those of `allocate` from its `Allocation`.
 
+pub mod allocation;
 pub mod sensitivity;
 pub mod style;
 mod summary;
@@ -18,6 +20,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::register_font;
 
+pub use allocation::for_allocation;
 pub use sensitivity::for_sensitivity;
 pub use summary::for_summary;
 

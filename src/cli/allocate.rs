@@ -1,6 +1,7 @@
 //! `wijkbudget allocate`: read a municipality file (and the scenario files
 //! its areas name), divide the budget by every key, write `allocation.json`
-//! and CSV tables, print the table.
+//! and CSV tables, the charts (`charts/<id>.png` and `.svg`) and
+//! `rapport.html`, print the table.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -9,10 +10,12 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use wijkbudget::allocation::{self, export};
+use wijkbudget::allocation::{self, Allocation, export};
 use wijkbudget::engine::{self, RunConfig};
+use wijkbudget::export::OutputFile;
 use wijkbudget::fmt::Lang;
 use wijkbudget::scenario;
+use wijkbudget::{charts, report};
 
 use super::{LangArg, progress, read_limited, safe_name, write};
 
@@ -30,7 +33,7 @@ pub(super) struct AllocateArgs {
     /// Random seed (overrides meta.seed); the same seed gives the same results.
     #[arg(long, value_name = "S")]
     seed: Option<u64>,
-    /// Language of the console table.
+    /// Language of the console table, the charts and the report.
     #[arg(long, value_enum, default_value_t = LangArg::Nl)]
     lang: LangArg,
     /// Worker threads [default: all cores]; results do not depend on it.
@@ -103,13 +106,40 @@ pub(super) fn command(args: &AllocateArgs) -> Result<ExitCode> {
     );
     let result = allocation::allocate(&muni, &cfg, &|n| bar.inc(n));
     bar.finish_and_clear();
-    let files = export::files(&result)?;
-    write::all(&out_dir, &files)?;
     let lang: Lang = args.lang.into();
+    let mut files = export::files(&result)?;
+    files.extend(report_files(&result, lang, Some(&super::report::today()))?);
+    write::all(&out_dir, &files)?;
     let mut out = std::io::stdout().lock();
     out.write_all(export::render(&result, lang).as_bytes())?;
     if !args.quiet {
         eprintln!("wrote {} files to {}", files.len(), out_dir.display());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The allocation charts (`charts/<id>.png` and `.svg`) and `rapport.html`.
+pub(super) fn report_files(
+    a: &Allocation,
+    lang: Lang,
+    date: Option<&str>,
+) -> Result<Vec<OutputFile>> {
+    let charts = charts::for_allocation(a, lang, date)?;
+    let html = report::allocation::render(a, &charts, lang, date);
+    let mut files = Vec::with_capacity(2 * charts.len() + 1);
+    for c in charts {
+        files.push(OutputFile {
+            name: format!("charts/{}.png", c.id),
+            bytes: c.png,
+        });
+        files.push(OutputFile {
+            name: format!("charts/{}.svg", c.id),
+            bytes: c.svg.into_bytes(),
+        });
+    }
+    files.push(OutputFile {
+        name: super::report::REPORT_FILE.into(),
+        bytes: html.into_bytes(),
+    });
+    Ok(files)
 }

@@ -11,6 +11,7 @@
 // HTML is written line by line with explicit `\n`s.
 #![allow(clippy::write_with_newline)]
 
+pub mod allocation;
 pub mod sensitivity;
 mod text;
 
