@@ -502,16 +502,26 @@ impl Plot for GroupedPlot {
         let mut chart = ChartBuilder::on(area)
             .margin(10)
             .x_label_area_size(90)
-            .y_label_area_size(190)
+            .y_label_area_size(170)
             .build_cartesian_2d(-0.5..(n as f64 - 0.5), 0.0..y1)
             .or_draw()?;
         let lang = self.lang;
         let unit = self.unit;
         // Area names under their group on up to two lines, as wide as a
         // group allows (drawn below, not as tick labels, which cannot wrap).
-        let group_px = f64::from(area.dim_in_pixel().0.saturating_sub(220)) / n as f64;
-        let per_line = ((group_px * 0.9 / (style::TICK * 0.56)) as usize).max(6);
-        let labels: Vec<Vec<String>> = self.groups.iter().map(|g| two_lines(g, per_line)).collect();
+        // With many areas the names get a smaller font and three lines.
+        let (size, max_lines) = if n > 6 {
+            (style::TICK - 4.0, 3)
+        } else {
+            (style::TICK, 2)
+        };
+        let tick = style::text(size, &style::TEXT).pos(Pos::new(HPos::Center, VPos::Top));
+        let group_px =
+            (f64::from(area.dim_in_pixel().0.saturating_sub(190)) / n as f64 * 0.94) as u32;
+        let mut labels: Vec<Vec<String>> = Vec::with_capacity(n);
+        for g in &self.groups {
+            labels.push(wrap_label(area, g, &tick, group_px, max_lines)?);
+        }
         let y_fmt = |y: &f64| match unit {
             Unit::Euro => style::euro_tick(*y, y1, lang),
             Unit::Share => fmt::percent(*y, 0, lang),
@@ -561,10 +571,9 @@ impl Plot for GroupedPlot {
                 ])
                 .or_draw()?;
         }
-        let tick = style::text(style::TICK, &style::TEXT).pos(Pos::new(HPos::Center, VPos::Top));
         for (g, lines) in labels.iter().enumerate() {
             for (j, l) in lines.iter().enumerate() {
-                let dy = 14 + j as i32 * (style::TICK * 1.2) as i32;
+                let dy = 12 + j as i32 * (size * 1.15) as i32;
                 chart
                     .draw_series(std::iter::once(
                         EmptyElement::at((g as f64, 0.0))
@@ -587,29 +596,59 @@ impl Plot for GroupedPlot {
     }
 }
 
-/// A label split greedily by words into at most two lines of about
-/// `width` characters (the second clipped with `…`).
-fn two_lines(label: &str, width: usize) -> Vec<String> {
+/// A label wrapped by words into at most `max_lines` lines no wider than
+/// `width` pixels; a word too long for a line is broken between
+/// characters, and what does not fit on the last line is cut with `…`.
+fn wrap_label<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    label: &str,
+    style: &TextStyle,
+    width: u32,
+    max_lines: usize,
+) -> Result<Vec<String>, DrawError> {
+    let fits = |s: &str| -> Result<bool, DrawError> {
+        Ok(area.estimate_text_size(s, style).or_draw()?.0 <= width)
+    };
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     for word in label.split_whitespace() {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-            lines.push(std::mem::take(&mut line));
+        let candidate = if line.is_empty() {
+            word.to_string()
+        } else {
+            format!("{line} {word}")
+        };
+        if fits(&candidate)? {
+            line = candidate;
+            continue;
         }
         if !line.is_empty() {
-            line.push(' ');
+            lines.push(std::mem::take(&mut line));
         }
-        line.push_str(word);
+        // The word alone: break it between characters where it is too long.
+        for c in word.chars() {
+            line.push(c);
+            if !fits(&line)? && line.chars().count() > 1 {
+                line.pop();
+                lines.push(std::mem::take(&mut line));
+                line.push(c);
+            }
+        }
     }
     if !line.is_empty() {
         lines.push(line);
     }
-    if lines.len() > 2 {
-        let rest = lines[1..].join(" ");
-        lines.truncate(1);
-        lines.push(rest);
+    if lines.len() > max_lines {
+        let mut last = lines[max_lines - 1].clone();
+        lines.truncate(max_lines - 1);
+        last.push('…');
+        while last.chars().count() > 1 && !fits(&last)? {
+            last.pop();
+            last.pop();
+            last.push('…');
+        }
+        lines.push(last);
     }
-    lines.into_iter().map(|l| style::clip(&l, width)).collect()
+    Ok(lines)
 }
 
 struct Series {

@@ -1,5 +1,6 @@
 //! Integration tests, one binary split by area (as ripgrep's tests/tests.rs).
 
+mod alloc_report;
 mod allocate;
 mod browser;
 mod budget;
