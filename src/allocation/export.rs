@@ -4,6 +4,7 @@
 //! them atomically.
 
 use super::{Allocation, Estimate, PoolPolicy, Prob};
+use crate::export::csv::num;
 use crate::export::{ExportError, OutputFile};
 use crate::fmt::{Lang, euro, percent};
 
@@ -23,14 +24,6 @@ pub fn files(a: &Allocation) -> Result<Vec<OutputFile>, ExportError> {
     Ok(out)
 }
 
-fn num(x: f64) -> String {
-    if x.is_finite() {
-        format!("{x}")
-    } else {
-        String::new()
-    }
-}
-
 fn est(e: &Estimate) -> [String; 5] {
     [e.mean, e.se, e.p5, e.p50, e.p95].map(num)
 }
@@ -44,16 +37,8 @@ fn csv_file(
     header: &[&str],
     rows: Vec<Vec<String>>,
 ) -> Result<OutputFile, ExportError> {
-    let wrap = |source| ExportError::Csv { file, source };
-    let mut w = ::csv::Writer::from_writer(Vec::new());
-    w.write_record(header).map_err(wrap)?;
-    for r in rows {
-        w.write_record(&r).map_err(wrap)?;
-    }
-    let bytes = w.into_inner().map_err(|e| wrap(e.into_error().into()))?;
-    Ok(OutputFile {
-        name: file.into(),
-        bytes,
+    crate::export::csv::table(file, header, |w| {
+        rows.iter().try_for_each(|r| w.write_record(r))
     })
 }
 

@@ -27,7 +27,7 @@ fn stat_fields(s: &Stat) -> [String; 10] {
 }
 
 /// Numbers in a round-trippable, locale-free form.
-fn num(x: f64) -> String {
+pub(crate) fn num(x: f64) -> String {
     if x.is_finite() {
         format!("{x}")
     } else {
@@ -35,7 +35,8 @@ fn num(x: f64) -> String {
     }
 }
 
-fn table(
+/// One CSV file: its header, then the rows `rows` writes.
+pub(crate) fn table(
     file: &'static str,
     header: &[&str],
     rows: impl FnOnce(&mut ::csv::Writer<Vec<u8>>) -> Result<(), ::csv::Error>,

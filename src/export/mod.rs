@@ -26,7 +26,7 @@ pub enum ExportError {
         #[source]
         source: ::csv::Error,
     },
-    #[error("encoding summary.json: {0}")]
+    #[error("encoding JSON: {0}")]
     Json(#[from] serde_json::Error),
     #[error("encoding resultaten.xlsx: {0}")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),

@@ -64,23 +64,16 @@ pub fn render(a: &Allocation, charts: &[Chart], lang: Lang, date: Option<&str>) 
 }
 
 fn cover(h: &mut String, a: &Allocation, lang: Lang, date: Option<&str>) {
-    let _ = write!(
+    super::cover_title(
         h,
-        "<header class=\"cover\">\n<p class=\"kicker\">{}</p>\n<h1>{}</h1>\n",
         t(
             lang,
             "Verdeling van het gebiedsbudget over de wijken",
-            "Dividing the area budget over the wijken"
+            "Dividing the area budget over the wijken",
         ),
-        escape(&a.name)
+        &a.name,
+        &a.description,
     );
-    if !a.description.trim().is_empty() {
-        let _ = write!(
-            h,
-            "<p class=\"lead\">{}</p>\n",
-            escape(a.description.trim())
-        );
-    }
     let _ = write!(
         h,
         "<p class=\"meta\">{} {} · {} {} {} · {} {} · {} {} · seed {}{}</p>\n</header>\n",

@@ -48,6 +48,20 @@ pub struct Report<'a> {
     pub sections: &'a [Section],
 }
 
+/// The opening of a report's cover: a kicker line, the (escaped) name as the
+/// title and the description, if any, as the lead; the caller adds the
+/// meta line and closes the `<header>`.
+fn cover_title(h: &mut String, kicker: &str, name: &str, description: &str) {
+    let _ = write!(
+        h,
+        "<header class=\"cover\">\n<p class=\"kicker\">{kicker}</p>\n<h1>{}</h1>\n",
+        escape(name)
+    );
+    if !description.trim().is_empty() {
+        let _ = write!(h, "<p class=\"lead\">{}</p>\n", escape(description.trim()));
+    }
+}
+
 /// Escapes text for HTML element content and quoted attribute values.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -112,22 +126,15 @@ fn cover(h: &mut String, r: &Report) {
     let w = Words(r.lang);
     let s = r.summary;
     let sc = &s.scenario;
-    let _ = write!(
+    cover_title(
         h,
-        "<header class=\"cover\">\n<p class=\"kicker\">{}</p>\n<h1>{}</h1>\n",
         w.t(
             "Risicoanalyse gebiedsgerichte financiering",
-            "Risk analysis of area-based financing"
+            "Risk analysis of area-based financing",
         ),
-        escape(&sc.name)
+        &sc.name,
+        &sc.description,
     );
-    if !sc.description.trim().is_empty() {
-        let _ = write!(
-            h,
-            "<p class=\"lead\">{}</p>\n",
-            escape(sc.description.trim())
-        );
-    }
     let _ = write!(
         h,
         "<p class=\"meta\">{} {} · {} {} {} · seed {}{}</p>\n</header>\n",

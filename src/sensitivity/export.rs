@@ -10,32 +10,11 @@
 
 use std::fmt::Write as _;
 
-use crate::export::OutputFile;
+use crate::export::csv::{num, table};
+use crate::export::{ExportError, OutputFile};
 use crate::fmt::{self, Lang};
 
 use super::report::{InputKind, OutputUnit, Report};
-
-/// Errors while encoding the files.
-#[derive(Debug, thiserror::Error)]
-pub enum EncodeError {
-    #[error("encoding {file}: {source}")]
-    Csv {
-        file: &'static str,
-        #[source]
-        source: ::csv::Error,
-    },
-    #[error("encoding sensitivity.json: {0}")]
-    Json(#[from] serde_json::Error),
-}
-
-/// Numbers in a round-trippable, locale-free form; empty when not finite.
-fn num(x: f64) -> String {
-    if x.is_finite() {
-        format!("{x}")
-    } else {
-        String::new()
-    }
-}
 
 fn opt(x: Option<f64>) -> String {
     x.map(num).unwrap_or_default()
@@ -49,24 +28,8 @@ fn kind(k: InputKind) -> &'static str {
     }
 }
 
-fn table(
-    file: &'static str,
-    header: &[&str],
-    rows: impl FnOnce(&mut ::csv::Writer<Vec<u8>>) -> Result<(), ::csv::Error>,
-) -> Result<OutputFile, EncodeError> {
-    let wrap = |source| EncodeError::Csv { file, source };
-    let mut w = ::csv::Writer::from_writer(Vec::new());
-    w.write_record(header).map_err(wrap)?;
-    rows(&mut w).map_err(wrap)?;
-    let bytes = w.into_inner().map_err(|e| wrap(e.into_error().into()))?;
-    Ok(OutputFile {
-        name: file.into(),
-        bytes,
-    })
-}
-
 /// `sensitivity.json` and the CSV tables of the methods that ran.
-pub fn files(report: &Report) -> Result<Vec<OutputFile>, EncodeError> {
+pub fn files(report: &Report) -> Result<Vec<OutputFile>, ExportError> {
     let mut json = serde_json::to_vec_pretty(report)?;
     json.push(b'\n');
     let mut out = vec![OutputFile {
