@@ -15,7 +15,7 @@ use crate::dist::{std_normal_cdf, std_normal_quantile};
 use crate::metrics::{Layout, col, stream_col};
 use crate::model::{BudgetMode, Model, Payer, Policy};
 use crate::rng::{self, EngineRng};
-use crate::sampler::{binomial, binomial_rate};
+use crate::sampler::{binomial, poisson};
 
 /// How many replications to run and with which seed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -606,19 +606,11 @@ impl Rates {
         }
     }
 
-    /// Monthly hazard of a new need in stream `k` for a household of stratum
-    /// `s`, given the case-finding effect: the monthly probability is
-    /// 1 − exp(−hazard).
+    /// Expected new needs per month in stream `k` from one household of
+    /// stratum `s`, given the case-finding effect.
     #[inline]
     pub fn incidence_monthly(&self, s: usize, k: usize, case_finding: f64) -> f64 {
         self.incidence[s * self.n_streams + k] * (1.0 + case_finding) / 12.0
-    }
-
-    /// Monthly probability that a household of stratum `s` gets a new need in
-    /// stream `k`, given the case-finding effect.
-    #[inline]
-    pub fn incidence_prob(&self, s: usize, k: usize, case_finding: f64) -> f64 {
-        -(-self.incidence_monthly(s, k, case_finding)).exp_m1()
     }
 
     /// Expected steady state of one cell under constant rates: (clients per
@@ -632,7 +624,7 @@ impl Rates {
     ) -> (Vec<f64>, f64) {
         let off = self.lvl_off[k];
         let n = self.n_lvl[k];
-        let arrivals = households * self.incidence_prob(s, k, e.case_finding);
+        let arrivals = households * self.incidence_monthly(s, k, e.case_finding);
         // Clients per level per unit of monthly entries (needs).
         let mut per_need = vec![0.0; n];
         let mut inflow_from_below = 0.0;
@@ -676,8 +668,8 @@ trait Draw {
     /// Whether counts are whole numbers moved by random draws.
     const PROCESS: bool;
     fn draw(rng: &mut EngineRng, n: f64, p: f64) -> f64;
-    /// A move with probability 1 − exp(−`hazard`).
-    fn draw_rate(rng: &mut EngineRng, n: f64, hazard: f64) -> f64;
+    /// A count of events with the given mean (Poisson).
+    fn arrivals(rng: &mut EngineRng, mean: f64) -> f64;
     fn start(rng: &mut EngineRng, households: f64, mean: f64) -> f64;
 }
 
@@ -691,8 +683,8 @@ impl Draw for Process {
         binomial(rng, n as u64, p) as f64
     }
     #[inline(always)]
-    fn draw_rate(rng: &mut EngineRng, n: f64, hazard: f64) -> f64 {
-        binomial_rate(rng, n as u64, hazard) as f64
+    fn arrivals(rng: &mut EngineRng, mean: f64) -> f64 {
+        poisson(rng, mean) as f64
     }
     fn start(rng: &mut EngineRng, households: f64, mean: f64) -> f64 {
         if households < 1.0 {
@@ -709,8 +701,8 @@ impl Draw for Expected {
         n * p
     }
     #[inline(always)]
-    fn draw_rate(_: &mut EngineRng, n: f64, hazard: f64) -> f64 {
-        n * -(-hazard).exp_m1()
+    fn arrivals(_: &mut EngineRng, mean: f64) -> f64 {
+        mean
     }
     fn start(_: &mut EngineRng, _: f64, mean: f64) -> f64 {
         mean
@@ -765,8 +757,8 @@ impl<'a> Simulator<'a> {
 /// The state is held per stream and level, not per stratum: strata differ
 /// only in their incidence, and once a need has arisen its care path does not
 /// depend on the household type, so the sum over strata of binomial moves with
-/// one probability is one binomial move of the summed count. Only new needs
-/// are drawn per stratum.
+/// one probability is one binomial move of the summed count. New needs are
+/// Poisson counts, so the needs of all strata of a stream are one draw too.
 #[allow(clippy::too_many_lines)]
 fn months<D: Draw>(r: &Rates, layout: &Layout, rngs: &mut [EngineRng], out: &mut [f64]) {
     let ns = r.n_strata;
@@ -883,10 +875,13 @@ fn months<D: Draw>(r: &Rates, layout: &Layout, rngs: &mut [EngineRng], out: &mut
             let rng = &mut rngs[k];
             let off = r.lvl_off[k];
             let n_lvl = r.n_lvl[k];
-            let mut new = 0.0;
+            // Needs arrive as a Poisson count per stratum; their sum over
+            // strata is one Poisson count with the summed mean.
+            let mut expected = 0.0;
             for (s, &hs) in h.iter().enumerate() {
-                new += D::draw_rate(rng, hs, r.incidence_monthly(s, k, e.case_finding));
+                expected += hs * r.incidence_monthly(s, k, e.case_finding);
             }
+            let new = D::arrivals(rng, expected);
             let lv = leavers[k];
             let rel = D::draw(rng, lv, (r.relapse[k] * e.relapse).min(1.0));
             let exit = D::draw(rng, lv - rel, r.relapse_exit[k]);

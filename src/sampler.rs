@@ -34,32 +34,77 @@ pub fn binomial<R: rand::Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
     if flip { n - k } else { k }
 }
 
-/// Draws from Binomial(n, 1 − exp(−hazard)): the number of `n` households
-/// that meet an event of the given hazard within one period.
+/// Draws from Poisson(`mean`) exactly: inversion below a mean of 10, PTRS
+/// at or above. A negative or NaN mean gives 0.
 #[inline]
-pub fn binomial_rate<R: rand::Rng + ?Sized>(rng: &mut R, n: u64, hazard: f64) -> u64 {
-    if hazard.is_nan() || hazard <= 0.0 {
+pub fn poisson<R: rand::Rng + ?Sized>(rng: &mut R, mean: f64) -> u64 {
+    if mean.is_nan() || mean <= 0.0 {
         return 0;
     }
-    let p = one_minus_exp_neg(hazard);
-    if n > 0 && p <= 0.5 && (n as f64) * p < INVERSION_MAX_MEAN {
-        // ln(1 − p) = −hazard exactly: P(0) = exp(−n·hazard) in one call.
-        return inversion(rng, n, p, (-(n as f64) * hazard).exp());
+    if mean < INVERSION_MAX_MEAN {
+        poisson_inversion(rng, mean)
+    } else {
+        ptrs(rng, mean)
     }
-    binomial(rng, n, p)
 }
 
-/// 1 − exp(−x) for x ≥ 0, without a library call for the small hazards of
-/// the monthly model: below 1/32 the Taylor series to x⁸ leaves a relative
-/// error under 10⁻¹⁷.
+/// Inversion by sequential search from P(0) = e^(−mean), mean < 10.
 #[inline]
-fn one_minus_exp_neg(x: f64) -> f64 {
-    if x < 1.0 / 32.0 {
-        let t = 1.0 - x / 7.0 * (1.0 - x / 8.0);
-        let t = 1.0 - x / 5.0 * (1.0 - x / 6.0 * t);
-        x * (1.0 - x / 2.0 * (1.0 - x / 3.0 * (1.0 - x / 4.0 * t)))
-    } else {
-        -(-x).exp_m1()
+fn poisson_inversion<R: rand::Rng + ?Sized>(rng: &mut R, mean: f64) -> u64 {
+    let p0 = (-mean).exp();
+    let mut u = uniform(rng);
+    if u < p0 {
+        return 0;
+    }
+    loop {
+        let mut r = p0;
+        let mut x = 0u64;
+        // As in the binomial inversion: the tail beyond 110 is below 1e-60.
+        while x <= 110 {
+            if u < r {
+                return x;
+            }
+            u -= r;
+            x += 1;
+            r *= mean * RECIPROCALS[x as usize];
+        }
+        u = uniform(rng);
+    }
+}
+
+/// PTRS (mean ≥ 10): the transformed rejection with squeeze of
+/// W. Hörmann (1993), "The transformed rejection method for generating
+/// Poisson random variables", *Insurance: Mathematics and Economics* 12,
+/// 39–45. The exact test uses ln k! through Stirling's series.
+fn ptrs<R: rand::Rng + ?Sized>(rng: &mut R, mean: f64) -> u64 {
+    let slam = mean.sqrt();
+    let b = 0.931 + 2.53 * slam;
+    let a = -0.059 + 0.02483 * b;
+    let inv_alpha = 1.1239 + 1.1328 / (b - 3.4);
+    let v_r = 0.9277 - 3.6224 / (b - 2.0);
+    // ln(mean), computed when the squeeze first fails.
+    let mut log_mean = f64::NAN;
+    loop {
+        let u = uniform(rng) - 0.5;
+        let v = uniform(rng);
+        let us = 0.5 - u.abs();
+        let k = ((2.0 * a / us + b) * u + mean + 0.43).floor();
+        if us >= 0.07 && v <= v_r {
+            return k as u64;
+        }
+        if k < 0.0 || (us < 0.013 && v > us) {
+            continue;
+        }
+        if log_mean.is_nan() {
+            log_mean = mean.ln();
+        }
+        // ln k! = (k + ½) ln(k + 1) − (k + 1) + ½ ln 2π + correction(k).
+        let ln_fact = (k + 0.5) * (k + 1.0).ln() - (k + 1.0)
+            + 0.5 * (2.0 * std::f64::consts::PI).ln()
+            + stirling_correction(k as u64);
+        if (v * inv_alpha / (a / (us * us) + b)).ln() <= -mean + k * log_mean - ln_fact {
+            return k as u64;
+        }
     }
 }
 
@@ -88,13 +133,15 @@ const POWI_MAX_N: u64 = 1 << 16;
 /// x^n for n < 2^17 by square-and-multiply, without branches on the bits.
 #[inline(always)]
 fn pow_u16(x: f64, n: u32) -> f64 {
-    let mut acc = 1.0;
+    let mut acc = 1.0f64;
     let mut base = x;
-    let mut e = n;
-    while e > 0 {
-        acc *= if e & 1 == 1 { base } else { 1.0 };
+    let one = 1.0f64.to_bits();
+    for i in 0..u32::BITS - n.leading_zeros() {
+        // Multiply by `base` or by 1 through a bit mask, not a branch: the
+        // bits of n are as unpredictable as the counts.
+        let mask = 0u64.wrapping_sub(u64::from((n >> i) & 1));
+        acc *= f64::from_bits((base.to_bits() & mask) | (one & !mask));
         base *= base;
-        e >>= 1;
     }
     acc
 }
@@ -113,11 +160,15 @@ fn zero_probability(n: u64, p: f64) -> f64 {
 /// Inversion by sequential search (p ≤ ½, n·p < 10), from P(0) = `p0`.
 #[inline]
 fn inversion<R: rand::Rng + ?Sized>(rng: &mut R, n: u64, p: f64, p0: f64) -> u64 {
+    let mut u = uniform(rng);
+    // Most draws of the monthly model are 0: decide that before the set-up.
+    if u < p0 {
+        return 0;
+    }
     let q = 1.0 - p;
     let s = p / q;
     let a = (n as f64 + 1.0) * s;
     loop {
-        let mut u = uniform(rng);
         let mut r = p0;
         let mut x = 0u64;
         // The tail beyond 110 has probability below 1e-60 for mean < 10;
@@ -130,6 +181,7 @@ fn inversion<R: rand::Rng + ?Sized>(rng: &mut R, n: u64, p: f64, p0: f64) -> u64
             x += 1;
             r *= a * RECIPROCALS[x as usize] - s;
         }
+        u = uniform(rng);
     }
 }
 
@@ -330,38 +382,85 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_rate_form_matches_the_exact_pmf() {
-        for (i, &(n, hazard)) in [
-            (3000u64, 0.0005f64),
-            (1200, 0.004),
-            (40, 0.09),
-            (500, 0.03),
-            (20, 1.2),
-            (200_000, 2e-5),
-        ]
-        .iter()
-        .enumerate()
-        {
-            let p = -(-hazard).exp_m1();
-            let pv = gof_of(n, p, 60_000, 300 + i as u64, |r| {
-                binomial_rate(r, n, hazard)
-            });
-            assert!(pv > 1e-4, "rate: n={n} hazard={hazard}: p-value {pv}");
+    /// Chi-square goodness of fit of Poisson draws against the exact pmf.
+    fn poisson_gof(mean: f64, draws: usize, seed: u64) -> f64 {
+        let mut r = rng(seed);
+        let mut counts = std::collections::BTreeMap::<u64, usize>::new();
+        for _ in 0..draws {
+            *counts.entry(poisson(&mut r, mean)).or_default() += 1;
         }
-        let mut r = rng(5);
-        assert_eq!(binomial_rate(&mut r, 10, 0.0), 0);
-        assert_eq!(binomial_rate(&mut r, 10, f64::NAN), 0);
-        assert_eq!(binomial_rate(&mut r, 10, f64::INFINITY), 10);
+        let top = *counts.keys().last().unwrap();
+        let pmf = |k: u64| {
+            (k as f64 * mean.ln() - mean - statrs::function::factorial::ln_factorial(k)).exp()
+        };
+        // Pool cells with expected count below 5; the last cell holds the
+        // whole upper tail.
+        let (mut chi2, mut cells, mut obs, mut exp, mut below) = (0.0, 0usize, 0.0, 0.0, 0.0);
+        for k in 0..=top {
+            let pk = pmf(k);
+            obs += *counts.get(&k).unwrap_or(&0) as f64;
+            exp += pk * draws as f64;
+            below += pk;
+            if exp >= 5.0 && (1.0 - below) * draws as f64 >= 5.0 {
+                chi2 += (obs - exp).powi(2) / exp;
+                cells += 1;
+                obs = 0.0;
+                exp = 0.0;
+            }
+        }
+        exp += (1.0 - below).max(0.0) * draws as f64;
+        chi2 += (obs - exp).powi(2) / exp.max(1e-300);
+        cells += 1;
+        1.0 - ChiSquared::new((cells - 1) as f64).unwrap().cdf(chi2)
     }
 
     #[test]
-    fn one_minus_exp_neg_is_accurate_on_both_sides_of_its_switch() {
-        for x in [1e-12f64, 1e-6, 3e-4, 1e-3, 0.0312, 0.03125, 0.5, 30.0] {
-            let exact: f64 = -(-x).exp_m1();
-            let got = one_minus_exp_neg(x);
-            assert!((got - exact).abs() <= 4.0 * f64::EPSILON * exact, "x={x}");
+    fn poisson_matches_the_exact_pmf() {
+        // Both sides of the switch from inversion to PTRS, and far beyond.
+        for (i, &mean) in [0.01, 0.4, 1.0, 3.7, 9.99, 10.0, 14.0, 35.0, 300.0, 20_000.0]
+            .iter()
+            .enumerate()
+        {
+            let pv = poisson_gof(mean, 60_000, 300 + i as u64);
+            assert!(pv > 1e-4, "poisson mean={mean}: chi-square p-value {pv}");
         }
+    }
+
+    #[test]
+    fn poisson_mean_and_variance_match_within_5_se() {
+        for &mean in &[1e-9f64, 0.05, 2.5, 9.5, 10.5, 80.0, 1e4, 1e9] {
+            let mut r = rng(mean.to_bits());
+            let draws = 40_000;
+            let xs: Vec<f64> = (0..draws).map(|_| poisson(&mut r, mean) as f64).collect();
+            let m = xs.iter().sum::<f64>() / draws as f64;
+            let var = xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (draws - 1) as f64;
+            let se_mean = (mean / draws as f64).sqrt();
+            assert!(
+                (m - mean).abs() <= 5.0 * se_mean + 1e-12,
+                "mean {mean}: {m}"
+            );
+            // Var of the sample variance: (μ₄ − σ⁴)/N with μ₄ = λ(1 + 3λ).
+            let se_var = ((mean * (1.0 + 3.0 * mean) - mean * mean) / draws as f64).sqrt();
+            assert!(
+                (var - mean).abs() <= 6.0 * se_var + 1e-12,
+                "mean {mean}: var {var}"
+            );
+        }
+    }
+
+    #[test]
+    fn poisson_edge_cases() {
+        let mut r = rng(5);
+        assert_eq!(poisson(&mut r, 0.0), 0);
+        assert_eq!(poisson(&mut r, -1.0), 0);
+        assert_eq!(poisson(&mut r, f64::NAN), 0);
+        let a: Vec<u64> = (0..50)
+            .map(|i| poisson(&mut rng(7), i as f64 * 0.7))
+            .collect();
+        let b: Vec<u64> = (0..50)
+            .map(|i| poisson(&mut rng(7), i as f64 * 0.7))
+            .collect();
+        assert_eq!(a, b, "the same seed gives the same draws");
     }
 
     #[test]

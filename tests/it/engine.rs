@@ -39,7 +39,7 @@ fn markov_cell(spec: &Spec, s: usize, k: usize, rounded: bool) -> Vec<Vec<f64>> 
         a[(i, n)] += rel_rate * entry_vec[i];
     }
     let rate = spec.incidence[k] * spec.risk[k][s];
-    let p_inc = 1.0 - (-rate / 12.0).exp();
+    let p_inc = rate / 12.0;
     let households = |m: usize| {
         let h = spec.households[s] * ((1.0 + spec.growth[s]).ln() / 12.0 * m as f64).exp();
         if rounded { h.round() } else { h }
