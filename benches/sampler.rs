@@ -1,6 +1,6 @@
-//! The binomial sampler alone: nanoseconds per draw for small and large n·p,
-//! against `rand_distr::Binomial` constructed per draw (as the engine would
-//! have to, since n and p change with every call).
+//! The samplers alone: nanoseconds per draw of the binomial and the Poisson
+//! for small and large means, against `rand_distr` constructed per draw (as
+//! the engine would have to, since n, p and the mean change with every call).
 
 use std::hint::black_box;
 
@@ -8,20 +8,28 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use rand::SeedableRng;
 use rand_distr::Distribution;
 use rand_xoshiro::Xoshiro256PlusPlus;
-use wijkbudget::sampler::binomial;
+use wijkbudget::sampler::{binomial, poisson};
 
-const CASES: [(u64, f64); 6] = [
+/// (n, p): means from 0.1 to 5,000,000, with several around the switch from
+/// inversion to BTRS.
+const BINOMIAL: [(u64, f64); 9] = [
     (10, 0.01),
     (1000, 0.001),
+    (100, 0.05),
+    (200, 0.1),
     (50, 0.3),
+    (500, 0.1),
     (10_000, 0.05),
     (1_000_000, 0.02),
     (10_000_000, 0.5),
 ];
 
-fn draws(c: &mut Criterion) {
+/// Means from 0.5 to 10,000.
+const POISSON: [f64; 7] = [0.5, 5.0, 15.0, 30.0, 50.0, 100.0, 10_000.0];
+
+fn binomial_draws(c: &mut Criterion) {
     let mut group = c.benchmark_group("binomial");
-    for (n, p) in CASES {
+    for (n, p) in BINOMIAL {
         let id = format!("n{n}_p{p}");
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
         group.bench_function(BenchmarkId::new("wijkbudget", &id), |b| {
@@ -39,5 +47,25 @@ fn draws(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, draws);
+fn poisson_draws(c: &mut Criterion) {
+    let mut group = c.benchmark_group("poisson");
+    for mean in POISSON {
+        let id = format!("mean{mean}");
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
+        group.bench_function(BenchmarkId::new("wijkbudget", &id), |b| {
+            b.iter(|| poisson(&mut rng, black_box(mean)));
+        });
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
+        group.bench_function(BenchmarkId::new("rand_distr", &id), |b| {
+            b.iter(|| {
+                rand_distr::Poisson::new(black_box(mean))
+                    .map(|d| d.sample(&mut rng))
+                    .unwrap_or(0.0)
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, binomial_draws, poisson_draws);
 criterion_main!(benches);
