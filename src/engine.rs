@@ -99,11 +99,11 @@ impl VariantRun {
 
 /// Replications per parallel work item: small enough to balance two cores,
 /// large enough to keep progress reporting cheap. Results never depend on it.
-const CHUNK: usize = 16;
+const CHUNK: usize = 4;
 
 /// Replications handed to a sink at once: bounds the memory of a run by the
 /// block, not by the number of replications. Results never depend on it.
-pub const BLOCK: usize = 64 * CHUNK;
+pub const BLOCK: usize = 1024;
 
 /// The results of consecutive replications of every variant, handed to the
 /// sink of [`simulate_variants`] in replication order.
@@ -800,9 +800,11 @@ fn months<D: Draw>(r: &Rates, layout: &Layout, rngs: &mut [EngineRng], out: &mut
     let mut h = vec![0.0; ns];
     for (s, hs) in h.iter_mut().enumerate() {
         let real = r.households(s, 0);
-        *hs = if D::PROCESS { real.round() } else { real };
+        *hs = if D::PROCESS { round_count(real) } else { real };
     }
     let h_sum: f64 = h.iter().sum();
+    let mut h_real: Vec<f64> = (0..ns).map(|s| r.households(s, 0)).collect();
+    let growth: Vec<f64> = r.growth_month.iter().map(|g| g.exp()).collect();
     for k in 0..nk {
         let e = r.effects(k, eff[k]);
         let off = r.lvl_off[k];
@@ -861,12 +863,17 @@ fn months<D: Draw>(r: &Rates, layout: &Layout, rngs: &mut [EngineRng], out: &mut
         }
         let months_left = (12 - month) as f64;
 
-        // Households this month.
+        // Households this month: the trend by one multiplication a month,
+        // not an exponential.
         let mut h_total = 0.0;
-        for (s, hs) in h.iter_mut().enumerate() {
-            let real = r.households(s, m);
-            *hs = if D::PROCESS { real.round() } else { real };
-            h_total += real;
+        for ((hs, real), g) in h.iter_mut().zip(&mut h_real).zip(&growth) {
+            *hs = if D::PROCESS {
+                round_count(*real)
+            } else {
+                *real
+            };
+            h_total += *real;
+            *real *= g;
         }
 
         // Phase 1: draws per stream; ungated moves applied, gated ones pending.
@@ -1114,6 +1121,18 @@ fn months<D: Draw>(r: &Rates, layout: &Layout, rngs: &mut [EngineRng], out: &mut
     }
 }
 
+/// A non-negative count rounded half away from zero, as `f64::round`, without
+/// the library call.
+#[inline]
+fn round_count(x: f64) -> f64 {
+    if (0.0..4_503_599_627_370_496.0).contains(&x) {
+        let t = x as i64 as f64;
+        if x - t >= 0.5 { t + 1.0 } else { t }
+    } else {
+        x.round()
+    }
+}
+
 /// What a run will cost before it starts.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Estimate {
@@ -1186,4 +1205,28 @@ pub fn check_size(models: &[&Model], replications: u32) -> Result<Estimate, Size
         });
     }
     Ok(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::round_count;
+
+    #[test]
+    fn round_count_matches_the_library() {
+        for x in [
+            0.0,
+            0.49,
+            0.5,
+            0.500_000_1,
+            1.5,
+            2.5,
+            1_234.499_999,
+            1_234.5,
+            4.5e15,
+            1e300,
+        ] {
+            assert_eq!(round_count(x), x.round(), "round({x})");
+        }
+        assert_eq!(round_count(0.499_999_999_999_999_94), 0.0);
+    }
 }

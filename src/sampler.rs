@@ -100,7 +100,7 @@ fn ptrs<R: rand::Rng + ?Sized>(rng: &mut R, mean: f64) -> u64 {
         let u = uniform(rng) - 0.5;
         let v = uniform(rng);
         let us = 0.5 - u.abs();
-        let k = ((2.0 * a / us + b) * u + mean + 0.43).floor();
+        let k = floor((2.0 * a / us + b) * u + mean + 0.43);
         if us >= 0.07 && v <= v_r {
             return k as u64;
         }
@@ -126,6 +126,19 @@ fn to_f64(n: u64) -> f64 {
     match i64::try_from(n) {
         Ok(i) => i as f64,
         Err(_) => n as f64,
+    }
+}
+
+/// ⌊x⌋ without a library call (baseline x86-64 has no rounding
+/// instruction): truncate through i64 and step down for negative fractions.
+/// Exact for |x| < 2⁵² (−0 gives +0); beyond that, or for NaN, `f64::floor`.
+#[inline(always)]
+fn floor(x: f64) -> f64 {
+    if x.abs() < 4_503_599_627_370_496.0 {
+        let t = x as i64 as f64;
+        if t > x { t - 1.0 } else { t }
+    } else {
+        x.floor()
     }
 }
 
@@ -239,17 +252,17 @@ fn btrs<R: rand::Rng + ?Sized>(rng: &mut R, n: u64, nf: f64, p: f64) -> u64 {
     let a = -0.0873 + 0.0248 * b + 0.01 * p;
     let c = nf * p + 0.5;
     let v_r = 0.92 - 4.2 / b;
-    let alpha = (2.83 + 5.1 / b) * spq;
-    let r = p / q;
-    let m = ((nf + 1.0) * p).floor();
-    // The part of the exact log-ratio ln f(k)/f(m) that depends on m only,
-    // computed when the squeeze first fails (about one draw in seven).
+    // What only the exact test needs is computed when the squeeze first
+    // fails: the hat's scale, the odds and the mode.
+    let (mut alpha, mut r, mut m) = (f64::NAN, 0.0, 0.0);
+    // The part of ln f(k)/f(m) that depends on the mode only, for the test
+    // far from the mode.
     let mut h = f64::NAN;
     loop {
         let u = uniform(rng) - 0.5;
         let v = uniform(rng);
         let us = 0.5 - u.abs();
-        let k = ((2.0 * a / us + b) * u + c).floor();
+        let k = floor((2.0 * a / us + b) * u + c);
         // Inside the box the hat and the distribution agree: accept at once.
         if us >= 0.07 && v <= v_r {
             return k as u64;
@@ -257,18 +270,45 @@ fn btrs<R: rand::Rng + ?Sized>(rng: &mut R, n: u64, nf: f64, p: f64) -> u64 {
         if k < 0.0 || k > nf {
             continue;
         }
+        if alpha.is_nan() {
+            alpha = (2.83 + 5.1 / b) * spq;
+            r = p / q;
+            m = floor((nf + 1.0) * p);
+        }
+        // Accept when v, on the scale of the hat, is below f(k)/f(m).
+        let mut vt = v * alpha / (a / (us * us) + b);
+        if (k - m).abs() <= 15.0 {
+            // Near the mode, f(k)/f(m) as a product of the ratios
+            // f(i)/f(i − 1) = (n + 1)r/i − r, without logarithms (Hörmann's
+            // step 3.3, as in BTPE).
+            let nr = (nf + 1.0) * r;
+            let mut f = 1.0;
+            let mut i = m.min(k) + 1.0;
+            while i <= m.max(k) {
+                let ratio = nr / i - r;
+                if m < k {
+                    f *= ratio;
+                } else {
+                    vt *= ratio;
+                }
+                i += 1.0;
+            }
+            if vt <= f {
+                return k as u64;
+            }
+            continue;
+        }
         if h.is_nan() {
             h = (m + 0.5) * ((m + 1.0) / (r * (nf - m + 1.0))).ln()
                 + stirling_correction(m as u64)
                 + stirling_correction(n - m as u64);
         }
-        let lv = (v * alpha / (a / (us * us) + b)).ln();
         let nk = nf - k + 1.0;
         let bound =
             h + (nf + 1.0) * ((nf - m + 1.0) / nk).ln() + (k + 0.5) * (r * nk / (k + 1.0)).ln()
                 - stirling_correction(k as u64)
                 - stirling_correction(n - k as u64);
-        if lv <= bound {
+        if vt.ln() <= bound {
             return k as u64;
         }
     }
@@ -498,6 +538,31 @@ mod tests {
                 assert!((a - b).abs() <= 1e-12 * b.max(f64::MIN_POSITIVE), "{x}^{n}");
             }
         }
+    }
+
+    #[test]
+    fn floor_matches_the_library() {
+        for x in [
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            1.0,
+            -1.0,
+            2.999_999,
+            -2.000_001,
+            1e15 + 0.5,
+            -1e15 - 0.5,
+            4.5e15,
+            -4.6e15,
+            1e300,
+            -1e300,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ] {
+            assert_eq!(floor(x), x.floor(), "floor({x})");
+        }
+        assert!(floor(f64::NAN).is_nan());
     }
 
     #[test]
