@@ -6,7 +6,7 @@
 use super::{Allocation, Estimate, PoolPolicy, Prob};
 use crate::export::csv::num;
 use crate::export::{ExportError, OutputFile};
-use crate::fmt::{Lang, euro, percent};
+use crate::fmt::{Lang, euro, euro_se, percent, percent_se};
 
 /// All output files of an allocation, encoded in memory.
 pub fn files(a: &Allocation) -> Result<Vec<OutputFile>, ExportError> {
@@ -204,7 +204,7 @@ fn table(rows: &[Vec<String>], right: &[bool]) -> String {
 /// and expected overrun with the municipal total; then the pool effects.
 pub fn render(a: &Allocation, lang: Lang) -> String {
     let nl = lang == Lang::Nl;
-    let pm = |p: &Prob| format!("{} ± {}", percent(p.p, 1, lang), percent(p.se, 1, lang));
+    let pm = |p: &Prob| format!("{} ± {}", percent(p.p, 1, lang), percent_se(p.se, lang));
     let mut out = String::new();
     let last = a.start_year + a.horizon_years as i32 - 1;
     out.push_str(&if nl {
@@ -289,7 +289,7 @@ pub fn render(a: &Allocation, lang: Lang) -> String {
                 info.label.clone(),
                 euro(o.budget, lang),
                 percent(o.share, 1, lang),
-                format!("{} ± {}", euro(o.cost.mean, lang), euro(o.cost.se, lang)),
+                format!("{} ± {}", euro(o.cost.mean, lang), euro_se(o.cost.se, lang)),
                 format!("{} … {}", euro(o.cost.p5, lang), euro(o.cost.p95, lang)),
                 pm(&o.p_overrun),
                 euro(o.overrun.mean, lang),
@@ -303,7 +303,7 @@ pub fn render(a: &Allocation, lang: Lang) -> String {
             if nl { "gemeente" } else { "municipality" }.to_string(),
             euro(t.budget, lang),
             percent(1.0, 1, lang),
-            format!("{} ± {}", euro(t.cost.mean, lang), euro(t.cost.se, lang)),
+            format!("{} ± {}", euro(t.cost.mean, lang), euro_se(t.cost.se, lang)),
             format!("{} … {}", euro(t.cost.p5, lang), euro(t.cost.p95, lang)),
             pm(&t.p_municipality_overrun),
             euro(t.overrun_areas.mean, lang),

@@ -1,7 +1,7 @@
 //! The compact table printed after a run: headline figures per variant and the
 //! paired comparison with the baseline, Dutch by default.
 
-use crate::fmt::{Lang, euro, percent};
+use crate::fmt::{self, Lang, euro, percent, percent_se};
 use crate::results::Summary;
 
 /// Words of the table in one language.
@@ -86,7 +86,7 @@ pub fn render(summary: &Summary, lang: Lang) -> String {
             format!(
                 "{} ± {}",
                 percent(h.p_overrun_any_year.p, 1, lang),
-                percent(h.p_overrun_any_year.se, 1, lang)
+                percent_se(h.p_overrun_any_year.se, lang)
             ),
             percent(h.p_overrun_last_year.p, 1, lang),
             euro(h.overrun.mean, lang),
@@ -94,9 +94,7 @@ pub fn render(summary: &Summary, lang: Lang) -> String {
             format!(
                 "{} ± {}",
                 euro(h.total_cost.mean, lang),
-                euro(h.total_cost.se, lang)
-                    .trim_start_matches("€ ")
-                    .trim_start_matches('€')
+                fmt::se(h.total_cost.se, 0, lang)
             ),
         ]);
     }
@@ -114,13 +112,7 @@ pub fn render(summary: &Summary, lang: Lang) -> String {
             let d = &c.total_cost_difference;
             rows.push(vec![
                 c.variant.clone(),
-                format!(
-                    "{} ± {}",
-                    euro(d.mean, lang),
-                    euro(d.se, lang)
-                        .trim_start_matches("€ ")
-                        .trim_start_matches('€')
-                ),
+                format!("{} ± {}", euro(d.mean, lang), fmt::se(d.se, 0, lang)),
                 format!("{} … {}", euro(d.p5, lang), euro(d.p95, lang)),
                 percent(c.p_saving.p, 1, lang),
                 c.break_even_year
