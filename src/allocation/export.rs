@@ -4,6 +4,7 @@
 //! them atomically.
 
 use super::{Allocation, Estimate, PoolPolicy, Prob};
+use crate::export::console::columns;
 use crate::export::csv::num;
 use crate::export::{ExportError, OutputFile};
 use crate::fmt::{Lang, euro, euro_se, percent, percent_se};
@@ -165,41 +166,6 @@ fn pool_csv(a: &Allocation) -> Result<OutputFile, ExportError> {
     csv_file("allocation_pool.csv", &header, rows)
 }
 
-/// Pads `s` on the left (`right = true`) or right to `w` characters.
-fn pad(s: &str, w: usize, right: bool) -> String {
-    let n = s.chars().count();
-    let fill = " ".repeat(w.saturating_sub(n));
-    if right {
-        format!("{fill}{s}")
-    } else {
-        format!("{s}{fill}")
-    }
-}
-
-fn table(rows: &[Vec<String>], right: &[bool]) -> String {
-    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..cols)
-        .map(|c| {
-            rows.iter()
-                .filter_map(|r| r.get(c))
-                .map(|s| s.chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut out = String::new();
-    for r in rows {
-        let cells: Vec<String> = r
-            .iter()
-            .enumerate()
-            .map(|(c, s)| pad(s, widths[c], right.get(c).copied().unwrap_or(true)))
-            .collect();
-        out.push_str(cells.join("  ").trim_end());
-        out.push('\n');
-    }
-    out
-}
-
 /// The console table: per key each area's budget, expected cost, P(overrun)
 /// and expected overrun with the municipal total; then the pool effects.
 pub fn render(a: &Allocation, lang: Lang) -> String {
@@ -308,7 +274,7 @@ pub fn render(a: &Allocation, lang: Lang) -> String {
             pm(&t.p_municipality_overrun),
             euro(t.overrun_areas.mean, lang),
         ]);
-        out.push_str(&table(&rows, &right));
+        out.push_str(&columns(&rows, &right));
     }
     out.push('\n');
     out.push_str(if nl {
@@ -346,7 +312,7 @@ pub fn render(a: &Allocation, lang: Lang) -> String {
     }
     let mut right = vec![false];
     right.extend(std::iter::repeat_n(true, a.pool_sizes.len()));
-    out.push_str(&table(&rows, &right));
+    out.push_str(&columns(&rows, &right));
     out.push('\n');
     out.push_str(if nl {
         "kosten = zorguitgaven over de horizon; kans overschr. = kans op een tekort in enig jaar; \

@@ -171,13 +171,9 @@ fn load_all(files: &[PathBuf]) -> Result<Option<Vec<Loaded>>> {
     }
     for path in files {
         let name = path.display().to_string();
-        let bytes = match read_limited(path) {
-            Ok(b) => b,
-            Err(e) => {
-                eprintln!("{name}: {e:#}");
-                failed = true;
-                continue;
-            }
+        let Some(bytes) = read_reported(path) else {
+            failed = true;
+            continue;
         };
         match scenario::parse_bytes(&bytes, &name) {
             Ok(sc) => loaded.push(Loaded {
@@ -199,6 +195,13 @@ fn load_all(files: &[PathBuf]) -> Result<Option<Vec<Loaded>>> {
         }
     }
     Ok(if failed { None } else { Some(loaded) })
+}
+
+/// Reads a file with [`read_limited`]; prints why when it cannot.
+fn read_reported(path: &Path) -> Option<Vec<u8>> {
+    read_limited(path)
+        .map_err(|e| eprintln!("{}: {e:#}", path.display()))
+        .ok()
 }
 
 /// Reads a file, refusing anything larger than a scenario can sensibly be.

@@ -14,20 +14,16 @@ use wijkbudget::model::Scenario;
 use wijkbudget::scenario::{self, FileKind};
 
 use super::allocate::municipality_from;
-use super::read_limited;
+use super::read_reported;
 
 /// Runs `wijkbudget validate`: exit code 2 when any file has a problem.
 pub(super) fn command(files: &[PathBuf]) -> Result<ExitCode> {
     let mut failed = false;
     for path in files {
         let name = path.display().to_string();
-        let bytes = match read_limited(path) {
-            Ok(b) => b,
-            Err(e) => {
-                eprintln!("{name}: {e:#}");
-                failed = true;
-                continue;
-            }
+        let Some(bytes) = read_reported(path) else {
+            failed = true;
+            continue;
         };
         let line = match scenario::file_kind(&String::from_utf8_lossy(&bytes)) {
             FileKind::Scenario => match scenario::parse_bytes(&bytes, &name) {

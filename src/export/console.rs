@@ -129,6 +129,13 @@ pub fn render(summary: &Summary, lang: Lang) -> String {
 
 /// Lays rows out in columns: the first left-aligned, the others right-aligned.
 fn grid(rows: &[Vec<String>]) -> String {
+    columns(rows, &[false])
+}
+
+/// Lays rows out in columns two spaces apart, column `c` right-aligned when
+/// `right[c]` (or when `right` does not reach it), measured in characters;
+/// no line ends in spaces.
+pub(crate) fn columns(rows: &[Vec<String>], right: &[bool]) -> String {
     let n = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..n)
         .map(|c| {
@@ -143,14 +150,16 @@ fn grid(rows: &[Vec<String>]) -> String {
     for row in rows {
         let mut line = String::new();
         for (c, cell) in row.iter().enumerate() {
-            let pad = widths[c] - cell.chars().count();
-            if c == 0 {
-                line.push_str(cell);
-                line.push_str(&" ".repeat(pad));
-            } else {
+            if c > 0 {
                 line.push_str("  ");
-                line.push_str(&" ".repeat(pad));
+            }
+            let fill = " ".repeat(widths[c] - cell.chars().count());
+            if right.get(c).copied().unwrap_or(true) {
+                line.push_str(&fill);
                 line.push_str(cell);
+            } else {
+                line.push_str(cell);
+                line.push_str(&fill);
             }
         }
         out.push_str(line.trim_end());
