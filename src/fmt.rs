@@ -152,6 +152,77 @@ pub fn percent(p: f64, decimals: usize, lang: Lang) -> String {
     }
 }
 
+/// Most decimals a standard error is shown with (in its unit: euros, or
+/// percentage points); a smaller non-zero one is shown as below one unit in
+/// the last of them, e.g. `< 0,000000000001`.
+pub const SE_MAX_DECIMALS: usize = 12;
+
+/// A Monte Carlo standard error with at least two significant digits and at
+/// least `decimals` decimals, so that one is never shown as zero when it is
+/// not: `se(66_981.4, 0)` is `66.981`, `se(0.42, 0)` is `0,42`, `se(0.05, 1)`
+/// is `0,050` (Dutch; English swaps the separators). Zero is `0` with
+/// `decimals` decimals; a value too small for [`SE_MAX_DECIMALS`] decimals
+/// is `< 0,000000000001`; NaN or infinity is "n.v.t." / "n/a". Without a
+/// unit: see [`percent_se`] and [`euro_se`].
+pub fn se(x: f64, decimals: usize, lang: Lang) -> String {
+    match Decimal::new(x) {
+        Some(d) => se_body(&d, decimals, lang),
+        None => lang.not_available().to_string(),
+    }
+}
+
+/// A standard error of a share, in percent as [`se`] makes it (at least one
+/// decimal, two significant digits): `0.0005` is `0,050%`, `0.011` `1,1%`.
+pub fn percent_se(p: f64, lang: Lang) -> String {
+    match Decimal::new(p) {
+        Some(d) => {
+            let mut s = se_body(&d.scaled(2), 1, lang);
+            s.push('%');
+            s
+        }
+        None => lang.not_available().to_string(),
+    }
+}
+
+/// A standard error in euros as [`se`] makes it (whole euros from € 10 up,
+/// cents and smaller below): `€ 66.981`, `€ 0,42` (English `€66,981`).
+pub fn euro_se(x: f64, lang: Lang) -> String {
+    match Decimal::new(x) {
+        Some(d) => {
+            let body = se_body(&d, 0, lang);
+            match body.strip_prefix("< ") {
+                Some(b) => format!("< {}", with_euro(false, b, "", lang)),
+                None => with_euro(d.negative, body.trim_start_matches('-'), "", lang),
+            }
+        }
+        None => lang.not_available().to_string(),
+    }
+}
+
+/// The text of [`se`] for a finite value.
+fn se_body(d: &Decimal, min_decimals: usize, lang: Lang) -> String {
+    let min_decimals = min_decimals.min(SE_MAX_DECIMALS);
+    if d.digits.iter().all(|&x| x == 0) {
+        return d.render(min_decimals, lang);
+    }
+    // The leading digit stands `point - 1` places before the decimal point;
+    // the second significant digit one place after it.
+    let wanted = 2_i64
+        .saturating_sub(d.point)
+        .clamp(0, SE_MAX_DECIMALS as i64);
+    let decimals = (wanted as usize).max(min_decimals);
+    let body = d.render(decimals, lang);
+    if is_zero(&body) {
+        let unit = Decimal {
+            negative: false,
+            digits: vec![1],
+            point: 1 - SE_MAX_DECIMALS as i64,
+        };
+        return format!("< {}", unit.render(SE_MAX_DECIMALS, lang));
+    }
+    signed(d.negative, body)
+}
+
 /// `-` before a non-zero body.
 fn signed(negative: bool, body: String) -> String {
     if negative && !is_zero(&body) {
@@ -440,6 +511,85 @@ mod tests {
         assert_eq!(tiny.len(), 2 + 400);
         assert!(tiny.starts_with("0,0000"));
         assert!(tiny.contains("0022250738585072014000"));
+    }
+
+    #[test]
+    fn standard_errors_keep_two_significant_digits() {
+        // (value, min decimals, Dutch, English)
+        let cases = [
+            (66_981.4, 0, "66.981", "66,981"),
+            (1_234_567.0, 0, "1.234.567", "1,234,567"),
+            (99.6, 0, "100", "100"),
+            (12.34, 0, "12", "12"),
+            (9.96, 0, "10,0", "10.0"),
+            (4.26, 0, "4,3", "4.3"),
+            (0.42, 0, "0,42", "0.42"),
+            (0.0996, 0, "0,100", "0.100"),
+            (0.05, 1, "0,050", "0.050"),
+            (0.5, 1, "0,50", "0.50"),
+            (1.1, 1, "1,1", "1.1"),
+            (12.345, 1, "12,3", "12.3"),
+            (0.000_012_34, 0, "0,000012", "0.000012"),
+            (1e-12, 0, "0,000000000001", "0.000000000001"),
+            (4.9e-13, 0, "< 0,000000000001", "< 0.000000000001"),
+            (0.0, 0, "0", "0"),
+            (0.0, 1, "0,0", "0.0"),
+            (-0.0, 2, "0,00", "0.00"),
+        ];
+        for (x, d, nl, en) in cases {
+            assert_eq!(se(x, d, Nl), nl, "{x} at {d}");
+            assert_eq!(se(x, d, En), en, "{x} at {d}");
+        }
+    }
+
+    #[test]
+    fn a_nonzero_standard_error_never_shows_as_zero() {
+        // The 1M-replication case: p = 54 %, se = sqrt(p(1-p)/n).
+        let tiny = (0.54_f64 * 0.46 / 1e6).sqrt();
+        assert_eq!(percent(tiny, 1, Nl), "0,0%", "the old format lost it");
+        assert_eq!(percent_se(tiny, Nl), "0,050%");
+        assert_eq!(percent_se(tiny, En), "0.050%");
+        assert_eq!(percent_se(0.011, Nl), "1,1%");
+        assert_eq!(percent_se(0.005, En), "0.50%");
+        assert_eq!(percent_se(0.0, Nl), "0,0%");
+        assert_eq!(euro_se(0.42, Nl), "€ 0,42");
+        assert_eq!(euro_se(0.42, En), "€0.42");
+        assert_eq!(euro_se(66_981.0, Nl), "€ 66.981");
+        assert_eq!(euro_se(0.0, Nl), "€ 0");
+        // Whatever the size, the shown digits hold the value to two
+        // significant digits: read back, it is within 5 % of it.
+        for k in -14..=15 {
+            for m in [1.0, 1.049, 2.5, 9.949, 9.951] {
+                let x = m * 10f64.powi(k);
+                let s = se(x, 0, En);
+                if x < 0.5e-12 {
+                    assert_eq!(s, "< 0.000000000001", "{x}");
+                    continue;
+                }
+                let back: f64 = s.replace(',', "").parse().unwrap();
+                // Two significant digits down to 1e-11, one below.
+                let tol = if x >= 1e-11 { 0.05 } else { 0.5 };
+                assert!(back > 0.0 && (back - x).abs() <= tol * x, "{x}: {s}");
+            }
+        }
+        assert_eq!(percent_se(1e-16, Nl), "< 0,000000000001%");
+        assert_eq!(euro_se(5e-324, En), "< €0.000000000001");
+        assert_eq!(euro_se(5e-324, Nl), "< € 0,000000000001");
+    }
+
+    #[test]
+    fn standard_errors_of_nothing_do_not_panic() {
+        for x in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert_eq!(se(x, 0, Nl), "n.v.t.");
+            assert_eq!(percent_se(x, En), "n/a");
+            assert_eq!(euro_se(x, Nl), "n.v.t.");
+        }
+        assert_eq!(se(f64::MAX, 0, En).len(), 309 + 102);
+        assert_eq!(se(-0.42, 0, Nl), "-0,42");
+        assert_eq!(
+            se(1.0, usize::MAX, Nl),
+            format!("1,{}", "0".repeat(SE_MAX_DECIMALS))
+        );
     }
 
     #[test]

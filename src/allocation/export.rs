@@ -4,9 +4,10 @@
 //! them atomically.
 
 use super::{Allocation, Estimate, PoolPolicy, Prob};
+use crate::export::console::columns;
 use crate::export::csv::num;
 use crate::export::{ExportError, OutputFile};
-use crate::fmt::{Lang, euro, percent};
+use crate::fmt::{Lang, euro, euro_se, percent, percent_se};
 
 /// All output files of an allocation, encoded in memory.
 pub fn files(a: &Allocation) -> Result<Vec<OutputFile>, ExportError> {
@@ -165,46 +166,11 @@ fn pool_csv(a: &Allocation) -> Result<OutputFile, ExportError> {
     csv_file("allocation_pool.csv", &header, rows)
 }
 
-/// Pads `s` on the left (`right = true`) or right to `w` characters.
-fn pad(s: &str, w: usize, right: bool) -> String {
-    let n = s.chars().count();
-    let fill = " ".repeat(w.saturating_sub(n));
-    if right {
-        format!("{fill}{s}")
-    } else {
-        format!("{s}{fill}")
-    }
-}
-
-fn table(rows: &[Vec<String>], right: &[bool]) -> String {
-    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..cols)
-        .map(|c| {
-            rows.iter()
-                .filter_map(|r| r.get(c))
-                .map(|s| s.chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut out = String::new();
-    for r in rows {
-        let cells: Vec<String> = r
-            .iter()
-            .enumerate()
-            .map(|(c, s)| pad(s, widths[c], right.get(c).copied().unwrap_or(true)))
-            .collect();
-        out.push_str(cells.join("  ").trim_end());
-        out.push('\n');
-    }
-    out
-}
-
 /// The console table: per key each area's budget, expected cost, P(overrun)
 /// and expected overrun with the municipal total; then the pool effects.
 pub fn render(a: &Allocation, lang: Lang) -> String {
     let nl = lang == Lang::Nl;
-    let pm = |p: &Prob| format!("{} ± {}", percent(p.p, 1, lang), percent(p.se, 1, lang));
+    let pm = |p: &Prob| format!("{} ± {}", percent(p.p, 1, lang), percent_se(p.se, lang));
     let mut out = String::new();
     let last = a.start_year + a.horizon_years as i32 - 1;
     out.push_str(&if nl {
@@ -289,7 +255,7 @@ pub fn render(a: &Allocation, lang: Lang) -> String {
                 info.label.clone(),
                 euro(o.budget, lang),
                 percent(o.share, 1, lang),
-                format!("{} ± {}", euro(o.cost.mean, lang), euro(o.cost.se, lang)),
+                format!("{} ± {}", euro(o.cost.mean, lang), euro_se(o.cost.se, lang)),
                 format!("{} … {}", euro(o.cost.p5, lang), euro(o.cost.p95, lang)),
                 pm(&o.p_overrun),
                 euro(o.overrun.mean, lang),
@@ -303,12 +269,12 @@ pub fn render(a: &Allocation, lang: Lang) -> String {
             if nl { "gemeente" } else { "municipality" }.to_string(),
             euro(t.budget, lang),
             percent(1.0, 1, lang),
-            format!("{} ± {}", euro(t.cost.mean, lang), euro(t.cost.se, lang)),
+            format!("{} ± {}", euro(t.cost.mean, lang), euro_se(t.cost.se, lang)),
             format!("{} … {}", euro(t.cost.p5, lang), euro(t.cost.p95, lang)),
             pm(&t.p_municipality_overrun),
             euro(t.overrun_areas.mean, lang),
         ]);
-        out.push_str(&table(&rows, &right));
+        out.push_str(&columns(&rows, &right));
     }
     out.push('\n');
     out.push_str(if nl {
@@ -346,7 +312,7 @@ pub fn render(a: &Allocation, lang: Lang) -> String {
     }
     let mut right = vec![false];
     right.extend(std::iter::repeat_n(true, a.pool_sizes.len()));
-    out.push_str(&table(&rows, &right));
+    out.push_str(&columns(&rows, &right));
     out.push('\n');
     out.push_str(if nl {
         "kosten = zorguitgaven over de horizon; kans overschr. = kans op een tekort in enig jaar; \

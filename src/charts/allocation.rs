@@ -28,11 +28,7 @@ pub fn for_allocation(
         return Ok(Vec::new());
     }
     let source = source_line(a, lang, date);
-    let frame = |title: String, legend: Vec<(String, Mark)>| Frame {
-        title: style::capitalized(&title),
-        legend,
-        source: source.clone(),
-    };
+    let frame = |title: String, legend| Frame::new(&title, legend, source.clone());
     let mut jobs: Vec<(&str, Frame, Job)> = Vec::new();
     let (title, legend, job) = budget(a, lang);
     jobs.push((IDS[0], frame(title, legend), job));
@@ -47,22 +43,20 @@ pub fn for_allocation(
 
 /// The source line: program, municipality, seed, replications and date.
 pub fn source_line(a: &Allocation, lang: Lang, date: Option<&str>) -> String {
-    let mut s = format!(
-        "{}: {} {} · {} {} · seed {} · {} {}",
-        t(lang, "Bron", "Source"),
-        a.tool.name,
-        a.tool.version,
-        t(lang, "gemeente", "municipality"),
-        style::clip(&a.name, 60),
-        a.seed,
-        fmt::number(f64::from(a.replications), 0, lang),
-        t(lang, "replicaties", "replications"),
-    );
-    if let Some(d) = date {
-        s.push_str(" · ");
-        s.push_str(d);
-    }
-    s
+    style::source_text(
+        lang,
+        (&a.tool.name, &a.tool.version),
+        &[
+            format!(
+                "{} {}",
+                t(lang, "gemeente", "municipality"),
+                style::clip(&a.name, 60)
+            ),
+            format!("seed {}", a.seed),
+            style::replications(a.replications, lang),
+        ],
+        date,
+    )
 }
 
 /// A key's name in the chosen language.
@@ -526,17 +520,12 @@ impl Plot for GroupedPlot {
             Unit::Euro => style::euro_tick(*y, y1, lang),
             Unit::Share => fmt::percent(*y, 0, lang),
         };
-        chart
-            .configure_mesh()
+        style::mesh(&mut chart)
             .disable_x_mesh()
-            .light_line_style(WHITE)
-            .bold_line_style(style::GRID)
             .x_labels(0)
             .y_labels(7)
             .y_label_formatter(&y_fmt)
             .y_desc(self.y_desc.as_str())
-            .label_style(style::text(style::TICK, &style::TEXT))
-            .axis_desc_style(style::text(style::AXIS_DESC, &style::TEXT))
             .draw()
             .or_draw()?;
         // Each group spans 0.8 of a unit, shared by its k bars.
@@ -690,18 +679,13 @@ impl Plot for PoolPlot {
             .build_cartesian_2d(x0..x1, 0.0..y1)
             .or_draw()?;
         let lang = self.lang;
-        chart
-            .configure_mesh()
-            .light_line_style(WHITE)
-            .bold_line_style(style::GRID)
+        style::mesh(&mut chart)
             .x_labels(7)
             .y_labels(7)
             .x_label_formatter(&|x| style::euro_tick(*x, x_hi, lang))
             .y_label_formatter(&|y| fmt::percent(*y, 0, lang))
             .x_desc(self.x_desc.as_str())
             .y_desc(self.y_desc)
-            .label_style(style::text(style::TICK, &style::TEXT))
-            .axis_desc_style(style::text(style::AXIS_DESC, &style::TEXT))
             .draw()
             .or_draw()?;
         for s in &self.series {

@@ -95,6 +95,18 @@ pub struct Frame {
     pub source: String,
 }
 
+impl Frame {
+    /// A frame whose title starts with a capital (a title may start with a
+    /// variant's name written in lower case).
+    pub fn new(title: &str, legend: Vec<(String, Mark)>, source: String) -> Self {
+        Self {
+            title: style::capitalized(title),
+            legend,
+            source,
+        }
+    }
+}
+
 /// Draws `plot` in `frame` onto an SVG and a 1600×900 bitmap.
 pub fn render<P: Plot>(id: &str, frame: &Frame, plot: &P) -> Result<Chart, ChartError> {
     init_fonts()?;

@@ -54,24 +54,23 @@ pub fn input_label(s: &str) -> String {
 
 /// The source line of a sensitivity chart.
 fn source_line(r: &Report, method: &str, lang: Lang, date: Option<&str>) -> String {
-    let mut s = format!(
-        "{}: {} {} · scenario {} · variant {} · seed {} · {} · {} {} {}",
-        t(lang, "Bron", "Source"),
-        r.tool.name,
-        r.tool.version,
-        style::clip(&r.scenario.name, 40),
-        style::clip(&r.scenario.variant, 30),
-        r.scenario.seed,
-        method,
-        fmt::number(f64::from(r.settings.process_reps), 0, lang),
-        t(lang, "replicaties per punt", "replications per point"),
-        t(lang, "(gemeenschappelijk)", "(common)"),
-    );
-    if let Some(d) = date {
-        s.push_str(" · ");
-        s.push_str(d);
-    }
-    s
+    style::source_text(
+        lang,
+        (&r.tool.name, &r.tool.version),
+        &[
+            format!("scenario {}", style::clip(&r.scenario.name, 40)),
+            format!("variant {}", style::clip(&r.scenario.variant, 30)),
+            format!("seed {}", r.scenario.seed),
+            method.to_string(),
+            format!(
+                "{} {} {}",
+                fmt::number(f64::from(r.settings.process_reps), 0, lang),
+                t(lang, "replicaties per punt", "replications per point"),
+                t(lang, "(gemeenschappelijk)", "(common)"),
+            ),
+        ],
+        date,
+    )
 }
 
 /// Every chart of a sensitivity analysis, per output: tornado, Sobol,
@@ -153,11 +152,7 @@ pub fn for_sensitivity(
 }
 
 fn frame(title: String, legend: Vec<(String, Mark)>, source: String) -> Frame {
-    Frame {
-        title: style::capitalized(&title),
-        legend,
-        source,
-    }
+    Frame::new(&title, legend, source)
 }
 
 enum Job {
@@ -399,16 +394,6 @@ fn label_width(labels: impl Iterator<Item = usize>) -> u32 {
     ((longest as f64 * style::TICK * 0.58) as u32 + 30).clamp(120, 560)
 }
 
-/// The y-axis formatter of horizontal rows: row i at y = n − 1 − i.
-fn row_label(labels: &[String], y: f64) -> String {
-    let n = labels.len();
-    let r = y.round();
-    if (y - r).abs() > 1e-6 || r < 0.0 || r >= n as f64 {
-        return String::new();
-    }
-    labels.get(n - 1 - r as usize).cloned().unwrap_or_default()
-}
-
 struct TornadoPlot {
     /// (input, output at P10, output at P90), largest swing first.
     rows: Vec<(String, f64, f64)>,
@@ -435,7 +420,7 @@ impl Plot for TornadoPlot {
             }
         }
         let labels: Vec<String> = self.rows.iter().map(|r| r.0.clone()).collect();
-        let y_fmt = |y: &f64| row_label(&labels, *y);
+        let y_fmt = |y: &f64| style::row_label(&labels, *y);
         let mut chart = ChartBuilder::on(area)
             .margin(10)
             .x_label_area_size(90)
@@ -444,18 +429,13 @@ impl Plot for TornadoPlot {
             .or_draw()?;
         let (unit, lang) = (self.unit, self.lang);
         let max_abs = x0.abs().max(x1.abs());
-        chart
-            .configure_mesh()
+        style::mesh(&mut chart)
             .disable_y_mesh()
-            .light_line_style(WHITE)
-            .bold_line_style(style::GRID)
             .x_labels(7)
             .y_labels(n)
             .x_label_formatter(&|x| tick(*x, unit, max_abs, lang))
             .y_label_formatter(&y_fmt)
             .x_desc(self.x_desc.as_str())
-            .label_style(style::text(style::TICK, &style::TEXT))
-            .axis_desc_style(style::text(style::AXIS_DESC, &style::TEXT))
             .draw()
             .or_draw()?;
         let half = 0.34;
@@ -517,7 +497,7 @@ impl Plot for SobolPlot {
             1.0
         };
         let labels: Vec<String> = self.rows.iter().map(|r| r.label.clone()).collect();
-        let y_fmt = |y: &f64| row_label(&labels, *y);
+        let y_fmt = |y: &f64| style::row_label(&labels, *y);
         let mut chart = ChartBuilder::on(area)
             .margin(10)
             .x_label_area_size(90)
@@ -525,18 +505,13 @@ impl Plot for SobolPlot {
             .build_cartesian_2d(x0..x1, -0.6..(n as f64 - 0.4))
             .or_draw()?;
         let lang = self.lang;
-        chart
-            .configure_mesh()
+        style::mesh(&mut chart)
             .disable_y_mesh()
-            .light_line_style(WHITE)
-            .bold_line_style(style::GRID)
             .x_labels(7)
             .y_labels(n)
             .x_label_formatter(&|x| fmt::percent(*x, 0, lang))
             .y_label_formatter(&y_fmt)
             .x_desc(self.x_desc.as_str())
-            .label_style(style::text(style::TICK, &style::TEXT))
-            .axis_desc_style(style::text(style::AXIS_DESC, &style::TEXT))
             .draw()
             .or_draw()?;
         let clamp = |x: f64| x.clamp(x0, x1);
@@ -610,18 +585,13 @@ impl Plot for MorrisPlot {
             .or_draw()?;
         let (unit, lang) = (self.unit, self.lang);
         let (mx, my) = (x1, y1);
-        chart
-            .configure_mesh()
-            .light_line_style(WHITE)
-            .bold_line_style(style::GRID)
+        style::mesh(&mut chart)
             .x_labels(7)
             .y_labels(7)
             .x_label_formatter(&|x| tick(*x, unit, mx, lang))
             .y_label_formatter(&|y| tick(*y, unit, my, lang))
             .x_desc(self.x_desc.as_str())
             .y_desc(self.y_desc.as_str())
-            .label_style(style::text(style::TICK, &style::TEXT))
-            .axis_desc_style(style::text(style::AXIS_DESC, &style::TEXT))
             .draw()
             .or_draw()?;
         let d = x1.min(y1);

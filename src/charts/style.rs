@@ -1,7 +1,9 @@
 //! The house style of every chart: palette, text sizes, the frame (title,
 //! legend, source line), axis number formats and Dutch/English labels.
 
+use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::{Ranged, ValueFormatter};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -88,22 +90,40 @@ pub fn bold<'a>(size: f64, color: &'a RGBColor) -> TextStyle<'a> {
 /// The source line: program, scenario, seed, replications and date.
 pub fn source_line(summary: &Summary, lang: Lang, date: Option<&str>) -> String {
     let sc = &summary.scenario;
-    let mut s = format!(
-        "{}: {} {} · {} {} · seed {} · {} {}",
-        t(lang, "Bron", "Source"),
-        summary.tool.name,
-        summary.tool.version,
-        t(lang, "scenario", "scenario"),
-        clip(&sc.name, 60),
-        sc.seed,
-        fmt::number(f64::from(sc.replications), 0, lang),
-        t(lang, "replicaties", "replications"),
-    );
-    if let Some(d) = date {
+    source_text(
+        lang,
+        (&summary.tool.name, &summary.tool.version),
+        &[
+            format!("{} {}", t(lang, "scenario", "scenario"), clip(&sc.name, 60)),
+            format!("seed {}", sc.seed),
+            replications(sc.replications, lang),
+        ],
+        date,
+    )
+}
+
+/// A chart's source line: `Bron: <program> <version> · <part> · … · <date>`.
+pub fn source_text(
+    lang: Lang,
+    (program, version): (&str, &str),
+    parts: &[String],
+    date: Option<&str>,
+) -> String {
+    let mut s = format!("{}: {program} {version}", t(lang, "Bron", "Source"));
+    for p in parts.iter().map(String::as_str).chain(date) {
         s.push_str(" · ");
-        s.push_str(d);
+        s.push_str(p);
     }
     s
+}
+
+/// `2.000 replicaties` / `2,000 replications`.
+pub fn replications(n: u32, lang: Lang) -> String {
+    format!(
+        "{} {}",
+        fmt::number(f64::from(n), 0, lang),
+        t(lang, "replicaties", "replications")
+    )
 }
 
 /// The text with its first letter in upper case (a title may start with a
@@ -263,6 +283,38 @@ fn draw_legend<DB: DrawingBackend>(
         y += line_h * lines.len() as i32 + 18;
     }
     Ok(())
+}
+
+/// The house mesh of a chart: white minor grid lines, grey major ones, tick
+/// labels and axis descriptions in the house font. The caller adds which
+/// grid lines, how many labels, their formatters and the axis descriptions,
+/// then draws it.
+pub fn mesh<'a, 'b, DB, X, Y, XT, YT>(
+    chart: &'b mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+) -> MeshStyle<'a, 'b, X, Y, DB>
+where
+    DB: DrawingBackend,
+    X: Ranged<ValueType = XT> + ValueFormatter<XT>,
+    Y: Ranged<ValueType = YT> + ValueFormatter<YT>,
+{
+    let mut m = chart.configure_mesh();
+    m.light_line_style(WHITE)
+        .bold_line_style(GRID)
+        .label_style(text(TICK, &TEXT))
+        .axis_desc_style(text(AXIS_DESC, &TEXT));
+    m
+}
+
+/// The label of a category axis whose rows run top to bottom (row `i` at
+/// `y = n − 1 − i`): the row's label at a whole `y`, nothing between rows
+/// or beyond them.
+pub fn row_label(labels: &[String], y: f64) -> String {
+    let n = labels.len();
+    let r = y.round();
+    if (y - r).abs() > 1e-6 || r < 0.0 || r >= n as f64 {
+        return String::new();
+    }
+    labels.get(n - 1 - r as usize).cloned().unwrap_or_default()
 }
 
 /// Tick labels of a euro axis whose values reach `max_abs`: whole euros

@@ -23,11 +23,7 @@ pub fn for_summary(
 ) -> Result<Vec<Chart>, ChartError> {
     let source = style::source_line(summary, lang, date);
     let mut jobs: Vec<(String, Frame, Job)> = Vec::new();
-    let frame = |title: String, legend: Vec<(String, Mark)>| Frame {
-        title: style::capitalized(&title),
-        legend,
-        source: source.clone(),
-    };
+    let frame = |title: String, legend| Frame::new(&title, legend, source.clone());
     if summary.variants.is_empty() {
         return Ok(Vec::new());
     }
@@ -682,19 +678,14 @@ impl Plot for BandsPlot {
         let max_abs = y0.abs().max(y1.abs());
         let lang = self.lang;
         let n_years = self.years.len().clamp(1, 12);
-        chart
-            .configure_mesh()
+        style::mesh(&mut chart)
             .disable_x_mesh()
-            .light_line_style(WHITE)
-            .bold_line_style(style::GRID)
             .x_labels(n_years)
             .y_labels(8)
             .x_label_formatter(&|x| style::year_tick(*x))
             .y_label_formatter(&|y| style::euro_tick(*y, max_abs, lang))
             .x_desc(style::t(lang, "Jaar", "Year"))
             .y_desc(self.y_desc)
-            .label_style(style::text(style::TICK, &style::TEXT))
-            .axis_desc_style(style::text(style::AXIS_DESC, &style::TEXT))
             .draw()
             .or_draw()?;
         chart
@@ -779,19 +770,14 @@ impl Plot for LinesPlot {
             LineUnit::Share => fmt::percent(*y, decimals, lang),
             LineUnit::Count => fmt::number(*y, if step >= 1.0 { 0 } else { 1 }, lang),
         };
-        chart
-            .configure_mesh()
+        style::mesh(&mut chart)
             .disable_x_mesh()
-            .light_line_style(WHITE)
-            .bold_line_style(style::GRID)
             .x_labels(n_years)
             .y_labels(8)
             .x_label_formatter(&|x| style::year_tick(*x))
             .y_label_formatter(&y_fmt)
             .x_desc(style::t(lang, "Jaar", "Year"))
             .y_desc(self.y_desc)
-            .label_style(style::text(style::TICK, &style::TEXT))
-            .axis_desc_style(style::text(style::AXIS_DESC, &style::TEXT))
             .draw()
             .or_draw()?;
         for (i, (_, ys)) in self.series.iter().enumerate() {
@@ -833,26 +819,14 @@ impl Plot for BoxesPlot {
             .or_draw()?;
         let lang = self.lang;
         let max_abs = x0.abs().max(x1.abs());
-        let y_fmt = |y: &f64| {
-            let r = y.round();
-            if (y - r).abs() > 1e-6 || r < 0.0 || r >= n as f64 {
-                return String::new();
-            }
-            let i = n - 1 - r as usize;
-            labels.get(i).cloned().unwrap_or_default()
-        };
-        chart
-            .configure_mesh()
+        let y_fmt = |y: &f64| style::row_label(&labels, *y);
+        style::mesh(&mut chart)
             .disable_y_mesh()
-            .light_line_style(WHITE)
-            .bold_line_style(style::GRID)
             .x_labels(7)
             .y_labels(n)
             .x_label_formatter(&|x| style::euro_tick(*x, max_abs, lang))
             .y_label_formatter(&y_fmt)
             .x_desc(self.x_desc.as_str())
-            .label_style(style::text(style::TICK, &style::TEXT))
-            .axis_desc_style(style::text(style::AXIS_DESC, &style::TEXT))
             .draw()
             .or_draw()?;
         let half = 0.28;
@@ -926,19 +900,14 @@ impl Plot for StackedPlot {
         let lang = self.lang;
         let max_abs = y1.abs();
         let n_years = self.years.len().clamp(1, 12);
-        chart
-            .configure_mesh()
+        style::mesh(&mut chart)
             .disable_x_mesh()
-            .light_line_style(WHITE)
-            .bold_line_style(style::GRID)
             .x_labels(n_years)
             .y_labels(8)
             .x_label_formatter(&|x| style::year_tick(*x))
             .y_label_formatter(&|y| style::euro_tick(*y, max_abs, lang))
             .x_desc(style::t(lang, "Jaar", "Year"))
             .y_desc(self.y_desc)
-            .label_style(style::text(style::TICK, &style::TEXT))
-            .axis_desc_style(style::text(style::AXIS_DESC, &style::TEXT))
             .draw()
             .or_draw()?;
         for (yi, &x) in self.years.iter().enumerate() {
@@ -1006,11 +975,8 @@ impl Plot for HistogramPlot {
             .or_draw()?;
         let max_abs = x0.abs().max(x1.abs());
         let y_step = style::nice_step(0.0, y1, 6);
-        chart
-            .configure_mesh()
+        style::mesh(&mut chart)
             .disable_x_mesh()
-            .light_line_style(WHITE)
-            .bold_line_style(style::GRID)
             .x_labels(7)
             .y_labels(6)
             .x_label_formatter(&|x| style::euro_tick(*x, max_abs, lang))
@@ -1021,8 +987,6 @@ impl Plot for HistogramPlot {
                 "Aandeel van de gesimuleerde toekomsten",
                 "Share of simulated futures",
             ))
-            .label_style(style::text(style::TICK, &style::TEXT))
-            .axis_desc_style(style::text(style::AXIS_DESC, &style::TEXT))
             .draw()
             .or_draw()?;
         for &(a, b, share) in &self.bins {

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use wijkbudget::allocation::{self, Allocation, export};
+use wijkbudget::allocation::{self, Allocation, Municipality, export};
 use wijkbudget::engine::{self, RunConfig};
 use wijkbudget::export::OutputFile;
 use wijkbudget::fmt::Lang;
@@ -53,35 +53,8 @@ pub(super) fn command(args: &AllocateArgs) -> Result<ExitCode> {
             .context("starting the worker threads")?;
     }
     let name = args.file.display().to_string();
-    let bytes = match read_limited(&args.file) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("{name}: {e:#}");
-            return Ok(ExitCode::from(2));
-        }
-    };
-    let Ok(text) = String::from_utf8(bytes) else {
-        eprintln!("{name}: the file is not UTF-8 text; save it as UTF-8");
+    let Some(mut muni) = read_municipality(&args.file) else {
         return Ok(ExitCode::from(2));
-    };
-    let dir = args
-        .file
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
-    let mut load = |rel: &str| -> std::result::Result<(String, Vec<u8>), String> {
-        let path = dir.join(rel);
-        let shown = path.display().to_string();
-        read_limited(&path)
-            .map(|b| (shown, b))
-            .map_err(|e| format!("{e:#}"))
-    };
-    let mut muni = match scenario::parse_municipality(&text, &name, &mut load) {
-        Ok(m) => m,
-        Err(d) => {
-            eprint!("{d}");
-            return Ok(ExitCode::from(2));
-        }
     };
     if let Some(n) = args.replications {
         muni.replications = n;
@@ -116,6 +89,44 @@ pub(super) fn command(args: &AllocateArgs) -> Result<ExitCode> {
         eprintln!("wrote {} files to {}", files.len(), out_dir.display());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Reads and validates a municipality file and the scenario files its areas
+/// name (relative to its folder); prints every problem to stderr and returns
+/// `None` when there is any.
+pub(super) fn read_municipality(file: &Path) -> Option<Municipality> {
+    let problems = match read_limited(file) {
+        Ok(bytes) => match municipality_from(file, bytes) {
+            Ok(m) => return Some(m),
+            Err(problems) => problems,
+        },
+        Err(e) => format!("{}: {e:#}\n", file.display()),
+    };
+    eprint!("{problems}");
+    None
+}
+
+/// Validates the bytes of the municipality file `file`, already read;
+/// on failure, the text that reports every problem (one per line).
+pub(super) fn municipality_from(
+    file: &Path,
+    bytes: Vec<u8>,
+) -> std::result::Result<Municipality, String> {
+    let name = file.display().to_string();
+    let Ok(text) = String::from_utf8(bytes) else {
+        return Err(format!(
+            "{name}: the file is not UTF-8 text; save it as UTF-8\n"
+        ));
+    };
+    let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut load = |rel: &str| -> std::result::Result<(String, Vec<u8>), String> {
+        let path = dir.join(rel);
+        let shown = path.display().to_string();
+        read_limited(&path)
+            .map(|b| (shown, b))
+            .map_err(|e| format!("{e:#}"))
+    };
+    scenario::parse_municipality(&text, &name, &mut load).map_err(|d| d.to_string())
 }
 
 /// The allocation charts (`charts/<id>.png` and `.svg`) and `rapport.html`.

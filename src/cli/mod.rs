@@ -1,10 +1,11 @@
-//! Command-line interface: argument parsing and the `run`, `validate`,
-//! `init` and `report` commands.
+//! Command-line interface: argument parsing, the `run` and `init`
+//! commands, and the dispatch to the other commands' modules.
 
 mod allocate;
 mod progress;
 mod report;
 mod sensitivity;
+mod validate;
 mod write;
 
 use std::io::Write as _;
@@ -50,9 +51,14 @@ enum Command {
     /// (the one `wijkbudget init` writes). All files are checked first: if any
     /// has a problem, nothing runs and nothing is written.
     Run(RunArgs),
-    /// Check scenario files and report every problem with file, line and key.
+    /// Check scenario and municipality files and report every problem with
+    /// file, line and key.
+    ///
+    /// A file with a top-level [[area]], [pool] or [needs] (or a [budget]
+    /// with `total` and no `ceiling`) is read as a municipality file for
+    /// `allocate`, any other as a scenario file.
     Validate {
-        /// Scenario files (TOML).
+        /// Scenario or municipality files (TOML).
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
@@ -128,7 +134,7 @@ pub fn run() -> Result<ExitCode> {
     let cli = Cli::parse();
     match cli.command {
         Command::Run(args) => run_command(&args),
-        Command::Validate { files } => validate_command(&files),
+        Command::Validate { files } => validate::command(&files),
         Command::Init { dir, force } => init_command(&dir, force),
         Command::Sensitivity(args) => sensitivity::command(&args),
         Command::Allocate(args) => allocate::command(&args),
@@ -165,13 +171,9 @@ fn load_all(files: &[PathBuf]) -> Result<Option<Vec<Loaded>>> {
     }
     for path in files {
         let name = path.display().to_string();
-        let bytes = match read_limited(path) {
-            Ok(b) => b,
-            Err(e) => {
-                eprintln!("{name}: {e:#}");
-                failed = true;
-                continue;
-            }
+        let Some(bytes) = read_reported(path) else {
+            failed = true;
+            continue;
         };
         match scenario::parse_bytes(&bytes, &name) {
             Ok(sc) => loaded.push(Loaded {
@@ -180,11 +182,26 @@ fn load_all(files: &[PathBuf]) -> Result<Option<Vec<Loaded>>> {
             }),
             Err(diags) => {
                 eprint!("{diags}");
+                if let scenario::FileKind::Municipality { marker, line } =
+                    scenario::file_kind(&String::from_utf8_lossy(&bytes))
+                {
+                    eprintln!(
+                        "{name}: this looks like a municipality file (`{marker}` on line {line}): \
+                         divide its budget with `wijkbudget allocate {name}`"
+                    );
+                }
                 failed = true;
             }
         }
     }
     Ok(if failed { None } else { Some(loaded) })
+}
+
+/// Reads a file with [`read_limited`]; prints why when it cannot.
+fn read_reported(path: &Path) -> Option<Vec<u8>> {
+    read_limited(path)
+        .map_err(|e| eprintln!("{}: {e:#}", path.display()))
+        .ok()
 }
 
 /// Reads a file, refusing anything larger than a scenario can sensibly be.
@@ -201,31 +218,6 @@ fn read_limited(path: &Path) -> Result<Vec<u8>> {
         );
     }
     std::fs::read(path).with_context(|| "cannot read the file")
-}
-
-fn validate_command(files: &[PathBuf]) -> Result<ExitCode> {
-    match load_all(files)? {
-        None => Ok(ExitCode::from(2)),
-        Some(loaded) => {
-            let mut out = std::io::stdout().lock();
-            for l in &loaded {
-                writeln!(
-                    out,
-                    "{}: ok — scenario '{}', {} variant(s): {}",
-                    l.file,
-                    l.scenario.name,
-                    l.scenario.variants.len(),
-                    l.scenario
-                        .variants
-                        .iter()
-                        .map(|v| v.variant.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )?;
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-    }
 }
 
 fn init_command(dir: &Path, force: bool) -> Result<ExitCode> {

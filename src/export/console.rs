@@ -1,7 +1,7 @@
 //! The compact table printed after a run: headline figures per variant and the
 //! paired comparison with the baseline, Dutch by default.
 
-use crate::fmt::{Lang, euro, percent};
+use crate::fmt::{self, Lang, euro, percent, percent_se};
 use crate::results::Summary;
 
 /// Words of the table in one language.
@@ -86,7 +86,7 @@ pub fn render(summary: &Summary, lang: Lang) -> String {
             format!(
                 "{} ± {}",
                 percent(h.p_overrun_any_year.p, 1, lang),
-                percent(h.p_overrun_any_year.se, 1, lang)
+                percent_se(h.p_overrun_any_year.se, lang)
             ),
             percent(h.p_overrun_last_year.p, 1, lang),
             euro(h.overrun.mean, lang),
@@ -94,9 +94,7 @@ pub fn render(summary: &Summary, lang: Lang) -> String {
             format!(
                 "{} ± {}",
                 euro(h.total_cost.mean, lang),
-                euro(h.total_cost.se, lang)
-                    .trim_start_matches("€ ")
-                    .trim_start_matches('€')
+                fmt::se(h.total_cost.se, 0, lang)
             ),
         ]);
     }
@@ -114,13 +112,7 @@ pub fn render(summary: &Summary, lang: Lang) -> String {
             let d = &c.total_cost_difference;
             rows.push(vec![
                 c.variant.clone(),
-                format!(
-                    "{} ± {}",
-                    euro(d.mean, lang),
-                    euro(d.se, lang)
-                        .trim_start_matches("€ ")
-                        .trim_start_matches('€')
-                ),
+                format!("{} ± {}", euro(d.mean, lang), fmt::se(d.se, 0, lang)),
                 format!("{} … {}", euro(d.p5, lang), euro(d.p95, lang)),
                 percent(c.p_saving.p, 1, lang),
                 c.break_even_year
@@ -137,6 +129,13 @@ pub fn render(summary: &Summary, lang: Lang) -> String {
 
 /// Lays rows out in columns: the first left-aligned, the others right-aligned.
 fn grid(rows: &[Vec<String>]) -> String {
+    columns(rows, &[false])
+}
+
+/// Lays rows out in columns two spaces apart, column `c` right-aligned when
+/// `right[c]` (or when `right` does not reach it), measured in characters;
+/// no line ends in spaces.
+pub(crate) fn columns(rows: &[Vec<String>], right: &[bool]) -> String {
     let n = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..n)
         .map(|c| {
@@ -151,14 +150,16 @@ fn grid(rows: &[Vec<String>]) -> String {
     for row in rows {
         let mut line = String::new();
         for (c, cell) in row.iter().enumerate() {
-            let pad = widths[c] - cell.chars().count();
-            if c == 0 {
-                line.push_str(cell);
-                line.push_str(&" ".repeat(pad));
-            } else {
+            if c > 0 {
                 line.push_str("  ");
-                line.push_str(&" ".repeat(pad));
+            }
+            let fill = " ".repeat(widths[c] - cell.chars().count());
+            if right.get(c).copied().unwrap_or(true) {
+                line.push_str(&fill);
                 line.push_str(cell);
+            } else {
+                line.push_str(cell);
+                line.push_str(&fill);
             }
         }
         out.push_str(line.trim_end());

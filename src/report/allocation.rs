@@ -36,7 +36,7 @@ fn pct_se(p: f64, se: f64, lang: Lang) -> String {
     format!(
         "{} <span class=\"se\">± {}</span>",
         fmt::percent(p, 1, lang),
-        fmt::percent(se, 1, lang)
+        fmt::percent_se(se, lang)
     )
 }
 

@@ -224,12 +224,12 @@ fn headline_table(h: &mut String, r: &Report) {
              <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}<span class=\"se\">± {}</span></td></tr>\n",
             escape(&v.name),
             fmt::percent(hl.p_overrun_any_year.p, 1, lang),
-            fmt::percent(hl.p_overrun_any_year.se, 1, lang),
+            fmt::percent_se(hl.p_overrun_any_year.se, lang),
             fmt::percent(hl.p_overrun_last_year.p, 1, lang),
             fmt::euro(hl.overrun.mean, lang),
             fmt::euro(hl.overrun.p95, lang),
             fmt::euro(hl.total_cost.mean, lang),
-            fmt::number(hl.total_cost.se, 0, lang),
+            fmt::se(hl.total_cost.se, 0, lang),
         );
     }
     h.push_str("</tbody>\n</table>\n");
@@ -475,7 +475,7 @@ fn comparison_table(h: &mut String, r: &Report) {
              <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
             escape(&c.variant),
             fmt::euro(d.mean, lang),
-            fmt::number(d.se, 0, lang),
+            fmt::se(d.se, 0, lang),
             fmt::euro(d.p5, lang),
             fmt::euro(d.p95, lang),
             fmt::percent(c.p_saving.p, 1, lang),

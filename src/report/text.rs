@@ -22,7 +22,7 @@ impl Words {
         let lang = self.0;
         let hl = &v.headline;
         let p = fmt::percent(hl.p_overrun_any_year.p, 1, lang);
-        let se = fmt::percent(hl.p_overrun_any_year.se, 1, lang);
+        let se = fmt::percent_se(hl.p_overrun_any_year.se, lang);
         let worst = if hl.overrun.p95 > 0.5 {
             match lang {
                 Lang::Nl => format!(

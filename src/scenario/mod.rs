@@ -27,7 +27,9 @@ mod tree;
 
 pub use build::{MAX_IDENT_CHARS, MAX_LEVELS, MAX_NAME_CHARS, MAX_STRATA, MAX_STREAMS};
 pub use diag::{Diagnostic, Diagnostics};
-pub use municipality::{Loader, MAX_AREAS, REFERENCE_CEILING, parse_municipality};
+pub use municipality::{
+    FileKind, Loader, MAX_AREAS, REFERENCE_CEILING, file_kind, parse_municipality,
+};
 pub use tree::MAX_DEPTH;
 
 use build::{Builder, Obj, ROOT_KEYS, resolve_groups};

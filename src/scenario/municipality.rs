@@ -89,6 +89,84 @@ pub const REFERENCE_CEILING: f64 = 1_000_000.0;
 /// does no IO; the CLI supplies this.
 pub type Loader<'l> = dyn FnMut(&str) -> Result<(String, Vec<u8>), String> + 'l;
 
+/// What kind of input file a text is, told by its content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileKind {
+    /// A scenario file (`wijkbudget run`): anything that is not recognisably
+    /// a municipality file.
+    Scenario,
+    /// A municipality file (`wijkbudget allocate`); `marker` is the first key
+    /// that shows it (`area`, `pool`, `needs` or `budget.total`), written
+    /// on `line`.
+    Municipality { marker: &'static str, line: usize },
+}
+
+/// Top-level sections that only a municipality file has.
+const MUNICIPALITY_SECTIONS: &[&str] = &["area", "pool", "needs"];
+
+/// Tells a municipality file from a scenario file by its content: a file is
+/// a municipality file when it has a top-level `[[area]]`, `[pool]` or
+/// `[needs]` (sections a scenario does not have), or, failing those, a
+/// `[budget]` with `total` but without `ceiling` and no `[[variant]]` (a
+/// municipality without areas yet). Everything else is a scenario file, so
+/// that its own parser reports what is wrong with it.
+///
+/// Uses `toml`'s recovering parser, so a file with syntax errors is still
+/// told apart by the sections it could read; when even that finds none, a
+/// line that is exactly `[[area]]`, `[pool]` or `[needs]` decides.
+/// Never panics.
+pub fn file_kind(text: &str) -> FileKind {
+    if text.len() > MAX_FILE_BYTES {
+        return FileKind::Scenario;
+    }
+    let lines = LineIndex::new(text);
+    let at = |offset: usize| lines.line_col(offset).0;
+    let (doc, errors) = toml::de::DeTable::parse_recoverable(text);
+    let root = doc.get_ref();
+    let first = root
+        .iter()
+        .filter_map(|(k, _)| {
+            MUNICIPALITY_SECTIONS
+                .iter()
+                .find(|&&m| m == k.get_ref().as_ref())
+                .map(|&m| (k.span().start, m))
+        })
+        .min_by_key(|&(start, _)| start);
+    if let Some((start, marker)) = first {
+        return FileKind::Municipality {
+            marker,
+            line: at(start),
+        };
+    }
+    let has = |key: &str| root.iter().any(|(k, _)| k.get_ref().as_ref() == key);
+    if let Some((_, budget)) = root.iter().find(|(k, _)| k.get_ref().as_ref() == "budget")
+        && let toml::de::DeValue::Table(b) = budget.get_ref()
+        && !has("variant")
+        && !b.iter().any(|(k, _)| k.get_ref().as_ref() == "ceiling")
+        && let Some((k, _)) = b.iter().find(|(k, _)| k.get_ref().as_ref() == "total")
+    {
+        return FileKind::Municipality {
+            marker: "budget.total",
+            line: at(k.span().start),
+        };
+    }
+    if !errors.is_empty() {
+        for (i, l) in text.lines().enumerate() {
+            let l = l.trim();
+            if let Some(&m) = MUNICIPALITY_SECTIONS
+                .iter()
+                .find(|&&m| l == format!("[[{m}]]") || l == format!("[{m}]"))
+            {
+                return FileKind::Municipality {
+                    marker: m,
+                    line: i + 1,
+                };
+            }
+        }
+    }
+    FileKind::Scenario
+}
+
 /// Parses and validates a municipality file and the scenario files its
 /// areas name. `file` is the name used in messages.
 pub fn parse_municipality(
@@ -858,4 +936,71 @@ fn is_ident(s: &str) -> bool {
         && s.len() <= super::MAX_IDENT_CHARS
         && s.bytes()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(text: &str) -> FileKind {
+        file_kind(text)
+    }
+
+    #[test]
+    fn municipality_sections_decide_at_their_line() {
+        let m = |marker, line| FileKind::Municipality { marker, line };
+        assert_eq!(
+            kind("[meta]\nname = \"x\"\n\n[[area]]\nname = \"a\"\n"),
+            m("area", 4)
+        );
+        assert_eq!(kind("[pool]\nsizes = [0]\n[[area]]\n"), m("pool", 1));
+        assert_eq!(kind("# c\n[needs]\nweights = { a = 1 }\n"), m("needs", 2));
+        // Dotted and inline forms are the same keys.
+        assert_eq!(kind("area = [{ name = \"a\" }]\n"), m("area", 1));
+        // A municipality without areas yet: a budget with a total.
+        assert_eq!(
+            kind("[budget]\nindexation = 0\ntotal = 5\n"),
+            m("budget.total", 3)
+        );
+    }
+
+    #[test]
+    fn scenarios_and_everything_else_are_scenarios() {
+        assert_eq!(kind(crate::EXAMPLE_SCENARIO), FileKind::Scenario);
+        assert_eq!(kind(""), FileKind::Scenario);
+        assert_eq!(kind("[budget]\nceiling = 5\n"), FileKind::Scenario);
+        // A scenario with a mistyped ceiling stays a scenario when it has
+        // what only scenarios have.
+        assert_eq!(
+            kind("[budget]\nceiling = 5\ntotal = 3\n"),
+            FileKind::Scenario
+        );
+        assert_eq!(
+            kind("[budget]\ntotal = 3\n[[variant]]\nname = \"v\"\n"),
+            FileKind::Scenario
+        );
+        // A key named like a section, deeper down, is not the section.
+        assert_eq!(kind("[meta]\narea = 3\npool = 1\n"), FileKind::Scenario);
+        assert_eq!(kind("budget = 3\n"), FileKind::Scenario);
+        assert_eq!(kind(&"x".repeat(MAX_FILE_BYTES + 1)), FileKind::Scenario);
+    }
+
+    #[test]
+    fn files_with_syntax_errors_are_still_told_apart() {
+        let k = kind("[meta\nname = \"x\"\n\n  [[area]]  \nname = = 3\n");
+        assert!(
+            matches!(k, FileKind::Municipality { marker: "area", .. }),
+            "{k:?}"
+        );
+        assert_eq!(kind("[meta\n[[stream]]\nname = = 1\n"), FileKind::Scenario);
+        for text in [
+            "[[[",
+            "\u{0}[area]",
+            "= = =",
+            "[a]\n[a]\n",
+            "x = \"\\u{D800}\"",
+        ] {
+            let _ = kind(text);
+        }
+    }
 }

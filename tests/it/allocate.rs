@@ -683,3 +683,135 @@ fn no_prefix_or_mangled_value_of_the_example_makes_the_parser_panic() {
         assert!(d.iter().all(|p| p.line >= 1), "{d}");
     }
 }
+
+// ----- `wijkbudget validate` on municipality files ------------------------------------
+
+#[test]
+fn file_kind_tells_every_shipped_and_bad_file_apart() {
+    use wijkbudget::scenario::{FileKind, file_kind};
+    for dir in [
+        "tests/bad_scenarios",
+        "tests/bad_municipalities",
+        "scenarios",
+    ] {
+        for e in std::fs::read_dir(root().join(dir)).unwrap() {
+            let p = e.unwrap().path();
+            let bytes = std::fs::read(&p).unwrap();
+            let text = String::from_utf8_lossy(&bytes);
+            // The second method: a municipality file is one that
+            // `parse_municipality` reads (or, bad, one kept with them).
+            let muni = dir == "tests/bad_municipalities"
+                || (dir == "scenarios" && parse_in(&text, "x.toml", &root().join(dir)).is_ok());
+            let kind = file_kind(&text);
+            assert_eq!(
+                matches!(kind, FileKind::Municipality { .. }),
+                muni,
+                "{}: {kind:?}",
+                p.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn validate_reads_the_shipped_municipality_and_says_what_it_found() {
+    let m = example();
+    let file = root().join("scenarios/gemeente-voorbeeld.toml");
+    let a = bin().arg("validate").arg(&file).assert().success();
+    let out = String::from_utf8_lossy(&a.get_output().stdout).to_string();
+    let areas: Vec<&str> = m.areas.iter().map(|a| a.name.as_str()).collect();
+    let expected = format!(
+        "{}: ok — municipality '{}', budget {}, {} area(s): {}; {} stream(s): {}",
+        file.display(),
+        m.name,
+        wijkbudget::fmt::euro(m.total, wijkbudget::fmt::Lang::Nl),
+        areas.len(),
+        areas.join(", "),
+        m.streams.len(),
+        m.streams.join(", ")
+    );
+    assert!(out.starts_with(&expected), "{out}\nexpected: {expected}");
+    assert!(out.contains("needs weights: households, eenouder"), "{out}");
+    assert!(
+        out.contains(&format!("{} pool size(s)", m.pool_sizes.len())),
+        "{out}"
+    );
+    assert_eq!(out.lines().count(), 1, "{out}");
+}
+
+#[test]
+fn validate_names_every_problem_of_every_bad_municipality_and_exits_2() {
+    let dir = root().join("tests/bad_municipalities");
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let path = e.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let expected = expectations(&text);
+        let a = bin().arg("validate").arg(&path).assert().code(2);
+        let out = a.get_output();
+        assert!(out.stdout.is_empty(), "{}", path.display());
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        let shown = path.display().to_string();
+        assert!(
+            stderr.starts_with(&format!("{shown}: read as a municipality file")),
+            "{stderr}"
+        );
+        for x in &expected {
+            let prefix = format!("{shown}:{}:", x.line);
+            assert!(
+                stderr.lines().any(|l| l.starts_with(&prefix)
+                    && l.contains(&format!(": {}: ", x.key))
+                    && l.contains(&x.substring)),
+                "{shown}: no line for {x:?} in\n{stderr}"
+            );
+        }
+        let n = expected.len();
+        let count = format!(
+            "{n} problem{} found in {shown}",
+            if n == 1 { "" } else { "s" }
+        );
+        assert!(stderr.contains(&count), "{stderr}");
+        // Not mistaken for a scenario: no scenario-only advice.
+        assert!(!stderr.contains("[[variant]]"), "{stderr}");
+    }
+}
+
+#[test]
+fn validate_still_reads_scenarios_as_scenarios_alongside_municipalities() {
+    let good = root().join("scenarios/voorbeeldwijk.toml");
+    let sc = scenario::parse(
+        &std::fs::read_to_string(&good).unwrap(),
+        "voorbeeldwijk.toml",
+    )
+    .unwrap();
+    let names: Vec<&str> = sc.variants.iter().map(|v| v.variant.as_str()).collect();
+    let muni = root().join("scenarios/gemeente-voorbeeld.toml");
+    let a = bin()
+        .arg("validate")
+        .arg(&good)
+        .arg(&muni)
+        .assert()
+        .success();
+    let out = String::from_utf8_lossy(&a.get_output().stdout).to_string();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert_eq!(
+        lines[0],
+        format!(
+            "{}: ok — scenario '{}', {} variant(s): {}",
+            good.display(),
+            sc.name,
+            names.len(),
+            names.join(", ")
+        )
+    );
+    assert!(lines[1].contains("ok — municipality"), "{out}");
+    // A bad scenario is reported by the scenario parser, and a good file
+    // beside it still gets its line.
+    let bad = root().join("tests/bad_scenarios/many_problems.toml");
+    let a = bin().arg("validate").arg(&bad).arg(&muni).assert().code(2);
+    let stderr = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(!stderr.contains("municipality"), "{stderr}");
+    assert!(stderr.contains("problems found in"), "{stderr}");
+    let out = String::from_utf8_lossy(&a.get_output().stdout).to_string();
+    assert!(out.contains("ok — municipality"), "{out}");
+}

@@ -494,3 +494,92 @@ fn the_report_has_a_sensitivity_section_only_when_the_analysis_is_there() {
     let html = std::fs::read_to_string(out.join("rapport.html")).unwrap();
     assert!(!html.contains("id=\"gevoeligheid\""));
 }
+
+/// Every standard error shown after "± " in a text (Dutch or English
+/// separators), read back as a number.
+fn shown_standard_errors(text: &str, lang: Lang) -> Vec<f64> {
+    text.split("± ")
+        .skip(1)
+        .filter_map(|rest| {
+            let token: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ',' || *c == '€')
+                .filter(|c| *c != '€')
+                .collect();
+            if token.is_empty() {
+                return None;
+            }
+            let plain = match lang {
+                Lang::Nl => token.replace('.', "").replace(',', "."),
+                Lang::En => token.replace(',', ""),
+            };
+            plain.trim_end_matches('.').parse().ok()
+        })
+        .collect()
+}
+
+#[test]
+fn standard_errors_of_a_million_replications_are_never_shown_as_zero() {
+    // The example with the standard errors a run of 1,000,000 replications
+    // has: sqrt(p(1-p)/n) and sd/sqrt(n), and a paired difference that is
+    // almost exact (se below one euro).
+    let n = 1e6_f64;
+    let mut s = example().clone();
+    let mut truth = Vec::new();
+    for v in &mut s.variants {
+        let hl = &mut v.headline;
+        let p = hl.p_overrun_any_year.p.clamp(0.05, 0.95);
+        hl.p_overrun_any_year.p = p;
+        hl.p_overrun_any_year.se = (p * (1.0 - p) / n).sqrt();
+        hl.total_cost.se = hl.total_cost.sd / n.sqrt();
+        truth.push((100.0 * hl.p_overrun_any_year.se, hl.total_cost.se));
+    }
+    for c in &mut s.comparisons {
+        c.total_cost_difference.se = 0.42;
+    }
+    for lang in [Lang::Nl, Lang::En] {
+        let table = wijkbudget::export::console::render(&s, lang);
+        for (v, &(p_se, cost_se)) in s.variants.iter().zip(&truth) {
+            let row = table
+                .lines()
+                .find(|l| l.starts_with(&v.name))
+                .unwrap_or_else(|| panic!("no row for {} in\n{table}", v.name));
+            let shown = shown_standard_errors(row, lang);
+            assert_eq!(shown.len(), 2, "{row}");
+            // Two significant digits: within 5 % of the true value, not 0.
+            for (got, want) in shown.iter().zip([p_se, cost_se]) {
+                assert!(
+                    *got > 0.0 && (got - want).abs() <= 0.05 * want,
+                    "{row}: shown {got}, true {want}"
+                );
+            }
+        }
+        let diffs: Vec<f64> = table
+            .lines()
+            // The comparison rows: those with an interval.
+            .filter(|l| l.contains(" … "))
+            .flat_map(|l| shown_standard_errors(l, lang))
+            .collect();
+        assert_eq!(diffs.len(), s.comparisons.len(), "{table}");
+        assert!(diffs.iter().all(|&x| x == 0.42), "{diffs:?}\n{table}");
+
+        let html = report::render(&Report {
+            summary: &s,
+            charts: &[],
+            lang,
+            date: None,
+            sections: &[],
+        });
+        let shown = shown_standard_errors(&html, lang);
+        // The headline sentence, the headline table (2 a variant) and the
+        // comparison table.
+        assert!(shown.len() > 2 * s.variants.len(), "{shown:?}");
+        assert!(shown.iter().all(|&x| x > 0.0), "{shown:?}");
+        let base = truth[0].0;
+        assert!(
+            shown.iter().any(|&x| (x - base).abs() <= 0.05 * base),
+            "the baseline's se {base} is not shown: {shown:?}"
+        );
+        assert!(shown.contains(&0.42), "{shown:?}");
+    }
+}
