@@ -107,17 +107,22 @@ fn throughput(c: &mut Criterion) {
         });
     }
     // The whole of `wijkbudget run` but the files: simulation and the
-    // streaming statistics of every variant.
+    // streaming statistics of every variant, over enough blocks for the
+    // statistics of one block to overlap the simulation of the next.
     let sc = wijkbudget::scenario::parse(wijkbudget::EXAMPLE_SCENARIO, "voorbeeldwijk.toml")
         .expect("the example is valid");
+    let stats_reps = 8 * engine::BLOCK as u32;
+    group.throughput(Throughput::Elements(
+        u64::from(stats_reps) * base.len() as u64,
+    ));
     group.bench_with_input(
-        BenchmarkId::new("example_with_statistics", reps),
+        BenchmarkId::new("example_with_statistics", stats_reps),
         &sc,
         |b, sc| {
             b.iter(|| {
                 let models: Vec<&Model> = sc.variants.iter().collect();
                 let cfg = RunConfig {
-                    replications: reps,
+                    replications: stats_reps,
                     seed: 1,
                 };
                 let mut c = wijkbudget::results::Collector::new(sc, &models, None);
@@ -127,6 +132,7 @@ fn throughput(c: &mut Criterion) {
         },
     );
     // The same example on one core.
+    group.throughput(Throughput::Elements(u64::from(reps) * base.len() as u64));
     let one = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
         .build()

@@ -103,7 +103,7 @@ const CHUNK: usize = 4;
 
 /// Replications handed to a sink at once: bounds the memory of a run by the
 /// block, not by the number of replications. Results never depend on it.
-pub const BLOCK: usize = 1024;
+pub const BLOCK: usize = 256;
 
 /// The results of consecutive replications of every variant, handed to the
 /// sink of [`simulate_variants`] in replication order.
@@ -198,15 +198,17 @@ impl<'m> Plan<'m> {
 
 /// Simulates every variant for every replication, replication `r` of all
 /// variants together, and hands the results to `sink` block by block in
-/// replication order. Memory is bounded by [`BLOCK`] replications, whatever
-/// their number. The results depend on the models, the seed and the number of
+/// replication order. Memory is bounded by two blocks of [`BLOCK`]
+/// replications, whatever their number: while the sink reads one block, the
+/// next is simulated into the other buffer, so the sink's work overlaps the
+/// simulation. The results depend on the models, the seed and the number of
 /// replications only, never on the number of threads; a variant's results do
 /// not depend on which other variants run with it.
 pub fn simulate_variants(
     models: &[&Model],
     cfg: &RunConfig,
     progress: &dyn Progress,
-    mut sink: impl FnMut(&Block),
+    mut sink: impl FnMut(&Block) + Send,
 ) {
     if models.is_empty() {
         return;
@@ -217,14 +219,80 @@ pub fn simulate_variants(
     let n_params: Vec<usize> = models.iter().map(|m| m.params.len()).collect();
     let reps = cfg.replications as usize;
     let n_chunks = BLOCK.min(reps).div_ceil(CHUNK);
-    let mut chunks: Vec<ChunkBuf> = (0..n_chunks).map(|_| ChunkBuf::default()).collect();
-    for c in &mut chunks {
-        c.rows = row_len.iter().map(|&n| vec![0.0; n * CHUNK]).collect();
-        c.params = n_params.iter().map(|&n| vec![0.0; n * CHUNK]).collect();
+    let buffer = || -> Vec<ChunkBuf> {
+        (0..n_chunks)
+            .map(|_| ChunkBuf {
+                rows: row_len.iter().map(|&n| vec![0.0; n * CHUNK]).collect(),
+                params: n_params.iter().map(|&n| vec![0.0; n * CHUNK]).collect(),
+            })
+            .collect()
+    };
+    let mut buffers = [buffer(), Vec::new()];
+    if reps > BLOCK {
+        buffers[1] = buffer();
     }
+    let job = Job {
+        models,
+        plan: &plan,
+        cfg,
+        progress,
+        row_len: &row_len,
+        n_params: &n_params,
+    };
+    // The block simulated last, waiting for the sink: (first, len, buffer).
+    let mut ready: Option<(usize, usize, usize)> = None;
     let mut first = 0;
-    while first < reps {
-        let len = BLOCK.min(reps - first);
+    while first < reps || ready.is_some() {
+        let next = (first < reps).then(|| (first, BLOCK.min(reps - first)));
+        // The block for the sink lives in one buffer, the next block is
+        // written into the other.
+        let fill = ready.map_or(0, |(_, _, b)| 1 - b);
+        let (a, b) = buffers.split_at_mut(1);
+        let (to_fill, to_read) = if fill == 0 {
+            (&mut a[0], &b[0])
+        } else {
+            (&mut b[0], &a[0])
+        };
+        rayon::join(
+            || {
+                if let Some((first, len, _)) = ready {
+                    sink(&Block {
+                        first,
+                        len,
+                        chunks: to_read,
+                        row_len: &row_len,
+                        n_params: &n_params,
+                    });
+                }
+            },
+            || {
+                if let Some((first, len)) = next {
+                    job.block(to_fill, first, len);
+                }
+            },
+        );
+        ready = next.map(|(first, len)| (first, len, fill));
+        first += next.map_or(0, |(_, len)| len);
+    }
+}
+
+/// What every block of [`simulate_variants`] shares.
+struct Job<'a, 'm> {
+    models: &'a [&'m Model],
+    plan: &'a Plan<'m>,
+    cfg: &'a RunConfig,
+    progress: &'a dyn Progress,
+    row_len: &'a [usize],
+    n_params: &'a [usize],
+}
+
+impl Job<'_, '_> {
+    /// Simulates replications `first..first + len` of every variant into
+    /// `chunks`, in parallel over chunks of [`CHUNK`] replications.
+    fn block(&self, chunks: &mut [ChunkBuf], first: usize, len: usize) {
+        let (models, plan, cfg) = (self.models, self.plan, self.cfg);
+        let (row_len, n_params) = (self.row_len, self.n_params);
+        let nv = models.len();
         let used = len.div_ceil(CHUNK);
         chunks[..used]
             .par_iter_mut()
@@ -262,16 +330,8 @@ pub fn simulate_variants(
                         );
                     }
                 }
-                progress.advance(n as u64);
+                self.progress.advance(n as u64);
             });
-        sink(&Block {
-            first,
-            len,
-            chunks: &chunks,
-            row_len: &row_len,
-            n_params: &n_params,
-        });
-        first += len;
     }
 }
 

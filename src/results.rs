@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::dist::Dist;
@@ -529,13 +530,39 @@ impl<'a> Collector<'a> {
     }
 
     /// A block of replications from [`engine::simulate_variants`].
+    ///
+    /// Every variant and every comparison accumulates on its own, so they run
+    /// in parallel; each still takes the replications in order, so the
+    /// result is the same as pushing them one by one.
     pub fn push_block(&mut self, block: &Block) {
-        let nv = self.variants.len();
-        for i in 0..block.len {
-            let rows: Vec<&[f64]> = (0..nv).map(|v| block.rows(v, i)).collect();
-            let params: Vec<&[f64]> = (0..nv).map(|v| block.params(v, i)).collect();
-            self.push(&rows, &params);
-        }
+        let n0 = self.n;
+        let variants = &mut self.variants;
+        let comparisons = &mut self.comparisons;
+        let base_w = variants[0].layout.width();
+        let widths: Vec<usize> = variants.iter().map(|v| v.layout.width()).collect();
+        rayon::join(
+            || {
+                variants.par_iter_mut().enumerate().for_each(|(v, acc)| {
+                    for i in 0..block.len {
+                        let keep = n0 + i < KEEP_LIMIT;
+                        acc.push(block.rows(v, i), block.params(v, i), keep);
+                    }
+                });
+            },
+            || {
+                comparisons.par_iter_mut().enumerate().for_each(|(c, cmp)| {
+                    for i in 0..block.len {
+                        cmp.push(
+                            block.rows(0, i),
+                            base_w,
+                            block.rows(c + 1, i),
+                            widths[c + 1],
+                        );
+                    }
+                });
+            },
+        );
+        self.n += block.len;
     }
 
     /// The summary, and the kept replications of each variant.
@@ -548,15 +575,17 @@ impl<'a> Collector<'a> {
             self.n,
             self.file,
         );
+        // Each variant and each comparison is summarised on its own, in
+        // parallel; `collect` keeps their order.
         let variants = self
             .models
-            .iter()
+            .par_iter()
             .zip(&self.variants)
             .map(|(m, acc)| summarize_variant(m, acc))
             .collect();
         let comparisons = self
             .comparisons
-            .iter()
+            .par_iter()
             .enumerate()
             .map(|(i, c)| {
                 let (base, run) = (&self.variants[0], &self.variants[i + 1]);

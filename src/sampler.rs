@@ -27,7 +27,7 @@ const POISSON_INVERSION_MAX_MEAN: f64 = 15.0;
 const SEARCH_MAX: u64 = 400;
 
 /// Draws from Binomial(n, p) exactly. `p` is clamped into [0, 1] (NaN gives 0).
-#[inline]
+#[inline(always)]
 pub fn binomial<R: rand::Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
     if n == 0 || p.is_nan() || p <= 0.0 {
         return 0;
@@ -47,7 +47,7 @@ pub fn binomial<R: rand::Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
 
 /// Draws from Poisson(`mean`) exactly: inversion below a mean of 15, PTRS
 /// at or above. A negative or NaN mean gives 0.
-#[inline]
+#[inline(always)]
 pub fn poisson<R: rand::Rng + ?Sized>(rng: &mut R, mean: f64) -> u64 {
     if mean.is_nan() || mean <= 0.0 {
         return 0;
@@ -60,7 +60,7 @@ pub fn poisson<R: rand::Rng + ?Sized>(rng: &mut R, mean: f64) -> u64 {
 }
 
 /// Inversion by sequential search from P(0) = e^(−mean), mean < 15.
-#[inline]
+#[inline(always)]
 fn poisson_inversion<R: rand::Rng + ?Sized>(rng: &mut R, mean: f64) -> u64 {
     let p0 = (-mean).exp();
     let mut u = uniform(rng);
@@ -183,7 +183,7 @@ fn pow_u16(x: f64, n: u32) -> f64 {
 
 /// P(0) = (1 − p)ⁿ of Binomial(n, p). It is at least e^{−2·n·p} > e^{−60}
 /// for p ≤ ½ and n·p < 30: no underflow.
-#[inline]
+#[inline(always)]
 fn zero_probability(n: u64, nf: f64, p: f64) -> f64 {
     if n <= POWI_MAX_N {
         pow_u16(1.0 - p, n as u32)
@@ -193,7 +193,7 @@ fn zero_probability(n: u64, nf: f64, p: f64) -> f64 {
 }
 
 /// Inversion by sequential search (p ≤ ½, n·p < 30), from P(0) = `p0`.
-#[inline]
+#[inline(always)]
 fn inversion<R: rand::Rng + ?Sized>(rng: &mut R, n: u64, nf: f64, p: f64, p0: f64) -> u64 {
     let mut u = uniform(rng);
     // Most draws of the monthly model are 0: decide that before the set-up.

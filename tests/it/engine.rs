@@ -322,3 +322,31 @@ fn variants_run_together_equal_each_variant_run_alone() {
     // The variants do differ, so the comparison above is not vacuous.
     assert_ne!(together[0].data, together[1].data);
 }
+
+#[test]
+fn streamed_statistics_equal_statistics_of_the_kept_runs() {
+    // The run streams blocks to the collector while the next block is
+    // simulated, and the collector takes each variant in parallel; the
+    // summary must be the one of pushing every replication in order.
+    let sc = wijkbudget::scenario::parse(wijkbudget::EXAMPLE_SCENARIO, "voorbeeldwijk.toml")
+        .expect("example is valid");
+    let models: Vec<&wijkbudget::model::Model> = sc.variants.iter().collect();
+    let cfg = RunConfig {
+        replications: 3 * engine::BLOCK as u32 + 17,
+        seed: 5,
+    };
+    let runs = engine::simulate_all(&models, &cfg, &NoProgress);
+    let kept = wijkbudget::results::summarize(&sc, &models, &runs, None);
+    let mut collector = wijkbudget::results::Collector::new(&sc, &models, None);
+    let mut blocks = Vec::new();
+    engine::simulate_variants(&models, &cfg, &NoProgress, |block| {
+        blocks.push((block.first, block.len));
+        collector.push_block(block);
+    });
+    let (streamed, _) = collector.finish();
+    let json = |s: &wijkbudget::results::Summary| serde_json::to_string(s).expect("encodes");
+    assert_eq!(json(&streamed), json(&kept));
+    // Four blocks in order, the last one short.
+    let b = engine::BLOCK;
+    assert_eq!(blocks, vec![(0, b), (b, b), (2 * b, b), (3 * b, 17)]);
+}
