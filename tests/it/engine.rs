@@ -303,10 +303,15 @@ fn common_random_numbers_make_paired_differences_precise() {
     assert!(cmp_other.total_cost_difference.se > cmp_other.unpaired_se / 2.0);
 }
 
+/// The shipped example scenario.
+fn example() -> wijkbudget::model::Scenario {
+    wijkbudget::scenario::parse(wijkbudget::EXAMPLE_SCENARIO, "voorbeeldwijk.toml")
+        .expect("example is valid")
+}
+
 #[test]
 fn variants_run_together_equal_each_variant_run_alone() {
-    let sc = wijkbudget::scenario::parse(wijkbudget::EXAMPLE_SCENARIO, "voorbeeldwijk.toml")
-        .expect("example is valid");
+    let sc = example();
     let models: Vec<&wijkbudget::model::Model> = sc.variants.iter().collect();
     // More than one block, and not a whole number of chunks.
     let cfg = RunConfig {
@@ -328,8 +333,7 @@ fn streamed_statistics_equal_statistics_of_the_kept_runs() {
     // The run streams blocks to the collector while the next block is
     // simulated, and the collector takes each variant in parallel; the
     // summary must be the one of pushing every replication in order.
-    let sc = wijkbudget::scenario::parse(wijkbudget::EXAMPLE_SCENARIO, "voorbeeldwijk.toml")
-        .expect("example is valid");
+    let sc = example();
     let models: Vec<&wijkbudget::model::Model> = sc.variants.iter().collect();
     let cfg = RunConfig {
         replications: 3 * engine::BLOCK as u32 + 17,
