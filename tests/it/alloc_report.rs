@@ -13,6 +13,8 @@ use wijkbudget::fmt::{self, Lang};
 use wijkbudget::report;
 use wijkbudget::scenario;
 
+use crate::common::svg_text;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -42,19 +44,6 @@ fn run(m: &Municipality, reps: u32) -> Allocation {
 fn example() -> &'static Allocation {
     static A: OnceLock<Allocation> = OnceLock::new();
     A.get_or_init(|| run(&example_municipality(), 40))
-}
-
-fn svg_text(svg: &str) -> String {
-    let doc = roxmltree::Document::parse(svg).expect("the SVG parses as XML");
-    assert_eq!(doc.root_element().tag_name().name(), "svg");
-    doc.descendants()
-        .filter(|n| n.is_text())
-        .filter_map(|n| n.text())
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace('\u{a0}', " ")
 }
 
 /// PNG signature, decodes, 1600×900, has text-dark pixels.

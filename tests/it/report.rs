@@ -40,20 +40,6 @@ fn example_charts() -> &'static [Chart] {
     C.get_or_init(|| charts::for_summary(example(), Lang::Nl, Some("2026-11-25")).unwrap())
 }
 
-/// Every text node of an SVG, joined by spaces, with no-break spaces as spaces.
-fn svg_text(svg: &str) -> String {
-    let doc = roxmltree::Document::parse(svg).expect("the SVG parses as XML");
-    assert_eq!(doc.root_element().tag_name().name(), "svg");
-    doc.descendants()
-        .filter(|n| n.is_text())
-        .filter_map(|n| n.text())
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace('\u{a0}', " ")
-}
-
 #[test]
 fn summary_json_reads_back_unchanged() {
     let s = summary_of(EXAMPLE_SCENARIO, 50);
@@ -112,7 +98,7 @@ fn every_chart_of_the_example_is_a_valid_png_and_svg_with_its_title_and_labels()
         let dark = px.chunks(3).filter(|p| p.iter().all(|&v| v < 100)).count();
         assert!(dark > 2_000, "{}: hardly any dark pixels (no text?)", c.id);
         // SVG: parses, holds the title, the source line and the axis labels.
-        let text = svg_text(&c.svg);
+        let text = common::svg_text(&c.svg);
         assert!(!c.title.is_empty());
         assert!(
             text.contains(&c.title),
@@ -183,7 +169,7 @@ fn chart_titles_state_the_finding_with_dutch_numbers() {
     );
     // English labels with --lang en.
     let en = charts::for_summary(s, Lang::En, None).unwrap();
-    let t = svg_text(&en.iter().find(|c| c.id == "overrun-chance").unwrap().svg);
+    let t = common::svg_text(&en.iter().find(|c| c.id == "overrun-chance").unwrap().svg);
     assert!(
         t.contains("Year") && t.contains("Source: wijkbudget"),
         "{t}"
@@ -325,7 +311,7 @@ fn names_and_labels_from_the_scenario_are_escaped() {
     for c in &charts {
         assert!(!c.svg.contains("<script"), "{}", c.id);
         assert!(!c.id.contains('<') && !c.id.contains('&'), "{}", c.id);
-        svg_text(&c.svg);
+        common::svg_text(&c.svg);
     }
     let html = report::render(&Report {
         summary: &s,

@@ -5,7 +5,7 @@ use wijkbudget::model::Scenario;
 use wijkbudget::sensitivity::report::{InputKind, Report};
 use wijkbudget::sensitivity::{Methods, Plan, PlanError, Request, export};
 
-use crate::common::Spec;
+use crate::common::{Spec, svg_text};
 
 /// A small wijk with four uncertain parameters: one strong (incidence), one
 /// that cannot matter (case-finding without a prevention budget) and two
@@ -285,20 +285,6 @@ fn the_files_describe_themselves_and_read_back() {
     );
     let en = export::console(&r, wijkbudget::fmt::Lang::En);
     assert!(en.contains("expected total cost"), "{en}");
-}
-
-/// Every text node of an SVG, joined by spaces, with no-break spaces as spaces.
-fn svg_text(svg: &str) -> String {
-    let doc = roxmltree::Document::parse(svg).expect("the SVG parses as XML");
-    assert_eq!(doc.root_element().tag_name().name(), "svg");
-    doc.descendants()
-        .filter(|n| n.is_text())
-        .filter_map(|n| n.text())
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace('\u{a0}', " ")
 }
 
 #[test]
