@@ -1,16 +1,20 @@
-//! The exact binomial sampler of the engine's hot loop.
+//! The exact binomial and Poisson samplers of the engine's hot loop.
 //!
-//! Two methods, both exact:
+//! The binomial, both methods exact:
 //! - for a small mean (n·p < 30, with p ≤ ½ by symmetry): inversion by
 //!   sequential search, walking the probabilities up from P(0) = (1 − p)^n
 //!   with the ratio P(k)/P(k − 1) = (n − k + 1)p / (kq);
 //! - otherwise BTRS, the transformed rejection with squeeze of
 //!   W. Hörmann (1993), "The generation of binomial random variates",
-//!   *Journal of Statistical Computation and Simulation* 46, 101–110 (as in
-//!   TensorFlow's sampler): about 1.15 uniform pairs per draw with a set-up
-//!   of a few operations, so the cost does not grow with n.
+//!   *Journal of Statistical Computation and Simulation* 46, 101–110: about
+//!   1.15 uniform pairs per draw with a set-up of a few operations, so the
+//!   cost does not grow with n. Its exact test is a product of probability
+//!   ratios near the mode and Stirling's series further out.
 //!
-//! The sampler draws its uniforms from the generator in a fixed order, so a
+//! The Poisson: inversion from P(0) = e^(−mean) below a mean of 15, and
+//! Hörmann's PTRS above.
+//!
+//! The samplers draw their uniforms from the generator in a fixed order, so a
 //! seed gives the same variates on every platform.
 
 /// Below this mean the binomial is drawn by inversion, at or above it by
