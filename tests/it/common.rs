@@ -260,3 +260,17 @@ pub fn svg_text(svg: &str) -> String {
         .join(" ")
         .replace('\u{a0}', " ")
 }
+
+/// PNG signature, decodes, 1600×900, has text-dark pixels.
+pub fn check_png(c: &wijkbudget::charts::Chart) {
+    assert!(c.png.starts_with(b"\x89PNG\r\n\x1a\n"), "{}", c.id);
+    let mut reader = png::Decoder::new(std::io::Cursor::new(&c.png[..]))
+        .read_info()
+        .unwrap_or_else(|e| panic!("{}: {e}", c.id));
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!((info.width, info.height), (1600, 900), "{}", c.id);
+    let px = &buf[..info.buffer_size()];
+    let dark = px.chunks(3).filter(|p| p.iter().all(|&v| v < 100)).count();
+    assert!(dark > 2_000, "{}: hardly any dark pixels (no text?)", c.id);
+}

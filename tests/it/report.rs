@@ -87,16 +87,7 @@ fn every_chart_of_the_example_is_a_valid_png_and_svg_with_its_title_and_labels()
     assert_eq!(got, ids);
     for c in charts {
         // PNG: signature, decodes, 1600×900, not blank.
-        assert!(c.png.starts_with(b"\x89PNG\r\n\x1a\n"), "{}", c.id);
-        let mut reader = png::Decoder::new(std::io::Cursor::new(&c.png[..]))
-            .read_info()
-            .unwrap_or_else(|e| panic!("{}: {e}", c.id));
-        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
-        let info = reader.next_frame(&mut buf).unwrap();
-        assert_eq!((info.width, info.height), (1600, 900), "{}", c.id);
-        let px = &buf[..info.buffer_size()];
-        let dark = px.chunks(3).filter(|p| p.iter().all(|&v| v < 100)).count();
-        assert!(dark > 2_000, "{}: hardly any dark pixels (no text?)", c.id);
+        common::check_png(c);
         // SVG: parses, holds the title, the source line and the axis labels.
         let text = common::svg_text(&c.svg);
         assert!(!c.title.is_empty());

@@ -5,7 +5,7 @@ use wijkbudget::model::Scenario;
 use wijkbudget::sensitivity::report::{InputKind, Report};
 use wijkbudget::sensitivity::{Methods, Plan, PlanError, Request, export};
 
-use crate::common::{Spec, svg_text};
+use crate::common::{Spec, check_png, svg_text};
 
 /// A small wijk with four uncertain parameters: one strong (incidence), one
 /// that cannot matter (case-finding without a prevention budget) and two
@@ -307,15 +307,7 @@ fn every_sensitivity_chart_is_a_valid_png_and_svg_with_its_title_and_top_input()
     got.sort();
     assert_eq!(got, want);
     for c in &made {
-        let mut reader = png::Decoder::new(std::io::Cursor::new(&c.png[..]))
-            .read_info()
-            .unwrap_or_else(|e| panic!("{}: {e}", c.id));
-        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
-        let info = reader.next_frame(&mut buf).unwrap();
-        assert_eq!((info.width, info.height), (1600, 900), "{}", c.id);
-        let px = &buf[..info.buffer_size()];
-        let dark = px.chunks(3).filter(|p| p.iter().all(|&v| v < 100)).count();
-        assert!(dark > 2_000, "{}: hardly any dark pixels (no text?)", c.id);
+        check_png(c);
         let text = svg_text(&c.svg);
         assert!(
             text.contains(&c.title),
