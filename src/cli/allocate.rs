@@ -137,20 +137,5 @@ pub(super) fn report_files(
 ) -> Result<Vec<OutputFile>> {
     let charts = charts::for_allocation(a, lang, date)?;
     let html = report::allocation::render(a, &charts, lang, date);
-    let mut files = Vec::with_capacity(2 * charts.len() + 1);
-    for c in charts {
-        files.push(OutputFile {
-            name: format!("charts/{}.png", c.id),
-            bytes: c.png,
-        });
-        files.push(OutputFile {
-            name: format!("charts/{}.svg", c.id),
-            bytes: c.svg.into_bytes(),
-        });
-    }
-    files.push(OutputFile {
-        name: super::report::REPORT_FILE.into(),
-        bytes: html.into_bytes(),
-    });
-    Ok(files)
+    Ok(super::report::files_of(charts, html))
 }

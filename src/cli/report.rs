@@ -44,6 +44,12 @@ pub fn outputs(
 ) -> Result<Vec<OutputFile>> {
     let charts = charts::for_summary(summary, lang, date)?;
     let html = render_html(summary, &charts, sensitivity, lang, date)?;
+    Ok(files_of(charts, html))
+}
+
+/// The files of a report: each chart as `charts/<id>.png` and `.svg`, and
+/// the HTML as `rapport.html`.
+pub fn files_of(charts: Vec<charts::Chart>, html: String) -> Vec<OutputFile> {
     let mut files = Vec::with_capacity(2 * charts.len() + 1);
     for c in charts {
         files.push(OutputFile {
@@ -59,7 +65,7 @@ pub fn outputs(
         name: REPORT_FILE.into(),
         bytes: html.into_bytes(),
     });
-    Ok(files)
+    files
 }
 
 /// `rapport.html` from a summary, its charts and an optional sensitivity

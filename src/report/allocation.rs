@@ -256,21 +256,7 @@ fn figures(h: &mut String, charts: &[Chart], lang: Lang) {
         t(lang, "Grafieken", "Charts")
     );
     for c in charts {
-        let title = escape(&c.title);
-        let svg = c.svg.trim_start();
-        let svg = svg
-            .strip_prefix("<?xml")
-            .and_then(|rest| rest.split_once("?>").map(|(_, s)| s.trim_start()))
-            .unwrap_or(svg);
-        let svg = match svg.strip_prefix("<svg") {
-            Some(rest) => format!("<svg role=\"img\" aria-label=\"{title}\"{rest}"),
-            None => String::new(),
-        };
-        let _ = write!(
-            h,
-            "<figure id=\"chart-{}\">\n{svg}\n</figure>\n",
-            escape(&c.id)
-        );
+        super::figure(h, c);
     }
     h.push_str("</section>\n");
 }
