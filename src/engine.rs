@@ -565,20 +565,51 @@ pub struct Rates {
 impl Rates {
     /// Resolves the model's parameters to the values of one replication.
     pub fn new(model: &Model, v: &[f64]) -> Self {
+        let mut r = Rates::default();
+        r.fill(model, v);
+        r
+    }
+
+    /// [`Rates::new`] into `self`, reusing its buffers: the engine resolves
+    /// the rates of every replication without allocating.
+    pub fn fill(&mut self, model: &Model, v: &[f64]) {
         let g = |p: crate::model::Param| v[p.idx()];
         let ns = model.strata.len();
         let nk = model.streams.len();
-        let mut r = Rates {
-            n_strata: ns,
-            n_streams: nk,
-            ..Default::default()
-        };
+        let r = self;
+        r.n_strata = ns;
+        r.n_streams = nk;
+        for list in [
+            &mut r.households0,
+            &mut r.growth_month,
+            &mut r.incidence,
+            &mut r.early_share,
+            &mut r.price_factor,
+            &mut r.relapse,
+            &mut r.relapse_exit,
+            &mut r.cost,
+            &mut r.outflow,
+            &mut r.escalation,
+            &mut r.prev_share,
+            &mut r.prev_saturation,
+            &mut r.prev_case_finding,
+            &mut r.prev_early,
+            &mut r.prev_escalation,
+            &mut r.prev_relapse,
+            &mut r.pool_share,
+        ] {
+            list.clear();
+        }
+        for list in [&mut r.lvl_off, &mut r.n_lvl, &mut r.entry, &mut r.pool_of] {
+            list.clear();
+        }
+        r.stream_paid.clear();
         for st in &model.strata {
             r.households0.push(g(st.households).max(0.0));
             r.growth_month
                 .push((1.0 + g(st.growth)).max(1e-9).ln() / 12.0);
         }
-        r.incidence = vec![0.0; ns * nk];
+        r.incidence.resize(ns * nk, 0.0);
         for (k, sm) in model.streams.iter().enumerate() {
             for s in 0..ns {
                 r.incidence[s * nk + k] = g(sm.incidence) * g(sm.risk[s]);
@@ -620,12 +651,12 @@ impl Rates {
         r.indexation = g(b.indexation);
         match &b.mode {
             BudgetMode::Pooled => {
-                r.pool_share = vec![1.0];
-                r.pool_of = vec![0; nk];
+                r.pool_share.push(1.0);
+                r.pool_of.resize(nk, 0);
             }
             BudgetMode::Siloed { shares } => {
-                r.pool_share = shares.iter().map(|&p| g(p)).collect();
-                r.pool_of = (0..nk).collect();
+                r.pool_share.extend(shares.iter().map(|&p| g(p)));
+                r.pool_of.extend(0..nk);
             }
         }
         r.waitlist = match &b.policy {
@@ -637,7 +668,6 @@ impl Rates {
         r.reserve0 = g(b.reserve_initial);
         r.reserve_cap = g(b.reserve_cap);
         r.reinvest = g(b.reinvest_share);
-        r
     }
 
     /// Total number of level slots over all streams.
@@ -682,11 +712,26 @@ impl Rates {
         households: f64,
         e: &Effects,
     ) -> (Vec<f64>, f64) {
+        let mut clients = vec![0.0; self.n_lvl[k]];
+        let leavers = self.steady_state_into(s, k, households, e, &mut clients);
+        (clients, leavers)
+    }
+
+    /// [`Rates::steady_state`], writing the clients per level into `clients`
+    /// (one per level of stream `k`) and returning the recent leavers.
+    pub fn steady_state_into(
+        &self,
+        s: usize,
+        k: usize,
+        households: f64,
+        e: &Effects,
+        clients: &mut [f64],
+    ) -> f64 {
         let off = self.lvl_off[k];
         let n = self.n_lvl[k];
         let arrivals = households * self.incidence_monthly(s, k, e.case_finding);
         // Clients per level per unit of monthly entries (needs).
-        let mut per_need = vec![0.0; n];
+        let per_need = &mut clients[..n];
         let mut inflow_from_below = 0.0;
         for l in 0..n {
             let mut entries = 0.0;
@@ -708,9 +753,10 @@ impl Rates {
         let d = p_rel + (1.0 - p_rel) * self.relapse_exit[k];
         let relapse_share = if d > 0.0 { (p_rel / d).min(0.999) } else { 0.0 };
         let needs = arrivals / (1.0 - relapse_share);
-        let clients = per_need.iter().map(|x| x * needs).collect();
-        let leavers = if d > 0.0 { needs / d } else { 0.0 };
-        (clients, leavers)
+        for x in per_need.iter_mut() {
+            *x *= needs;
+        }
+        if d > 0.0 { needs / d } else { 0.0 }
     }
 }
 
@@ -778,6 +824,44 @@ struct Simulator<'a> {
     prepared: &'a Prepared,
     layout: &'a Layout,
     rngs: Vec<EngineRng>,
+    rates: Rates,
+    state: State,
+}
+
+/// The state of one replication, kept between replications so that the
+/// monthly loop allocates nothing.
+#[derive(Default)]
+struct State {
+    /// Per level slot (`lvl_off[k] + l`).
+    clients: Vec<f64>,
+    waiting: Vec<f64>,
+    cost_now: Vec<f64>,
+    /// Per stream.
+    leavers: Vec<f64>,
+    eff: Vec<f64>,
+    stream_spend: Vec<f64>,
+    /// Per stratum.
+    h: Vec<f64>,
+    h_real: Vec<f64>,
+    growth: Vec<f64>,
+    /// Per pool.
+    reserve: Vec<f64>,
+    spent: Vec<f64>,
+    available: Vec<f64>,
+    ceiling_pool: Vec<f64>,
+    run_rate: Vec<f64>,
+    run_rate_next: Vec<f64>,
+    room: Vec<f64>,
+    room_next: Vec<f64>,
+    /// Clients per level of one stream in the steady state.
+    mean_clients: Vec<f64>,
+    pending: Pending,
+}
+
+/// `v` as `n` zeros, keeping its allocation.
+fn zeros(v: &mut Vec<f64>, n: usize) {
+    v.clear();
+    v.resize(n, 0.0);
 }
 
 /// Admission demand of the waitlist policy, per level slot.
@@ -795,11 +879,15 @@ impl<'a> Simulator<'a> {
             prepared,
             layout,
             rngs: Vec::new(),
+            rates: Rates::default(),
+            state: State::default(),
         }
     }
 
     fn run(&mut self, seed: u64, rep: u64, values: &[f64], out: &mut [f64]) {
-        let rates = Rates::new(self.model, values);
+        self.rates.fill(self.model, values);
+        let rates = &self.rates;
+        let st = &mut self.state;
         self.rngs.clear();
         self.rngs.extend(
             self.prepared
@@ -808,9 +896,9 @@ impl<'a> Simulator<'a> {
                 .map(|&p| rng::stream(seed, rep, p)),
         );
         if self.model.process_uncertainty {
-            months::<Process>(&rates, self.layout, &mut self.rngs, out);
+            months::<Process>(rates, self.layout, &mut self.rngs, st, out);
         } else {
-            months::<Expected>(&rates, self.layout, &mut self.rngs, out);
+            months::<Expected>(rates, self.layout, &mut self.rngs, st, out);
         }
     }
 }
@@ -823,7 +911,13 @@ impl<'a> Simulator<'a> {
 /// one probability is one binomial move of the summed count. New needs are
 /// Poisson counts, so the needs of all strata of a stream are one draw too.
 #[allow(clippy::too_many_lines)]
-fn months<D: Draw>(r: &Rates, layout: &Layout, rngs: &mut [EngineRng], out: &mut [f64]) {
+fn months<D: Draw>(
+    r: &Rates,
+    layout: &Layout,
+    rngs: &mut [EngineRng],
+    st: &mut State,
+    out: &mut [f64],
+) {
     let ns = r.n_strata;
     let nk = r.n_streams;
     let nl = r.slots();
@@ -833,14 +927,37 @@ fn months<D: Draw>(r: &Rates, layout: &Layout, rngs: &mut [EngineRng], out: &mut
     let waitlist = r.waitlist;
 
     // State per level slot (`lvl_off[k] + l`) and per stream.
-    let mut clients = vec![0.0; nl];
-    let mut waiting = vec![0.0; nl];
-    let mut leavers = vec![0.0; nk];
-    let mut pending = Pending::default();
+    for v in [&mut st.clients, &mut st.waiting, &mut st.cost_now] {
+        zeros(v, nl);
+    }
+    for v in [&mut st.leavers, &mut st.stream_spend] {
+        zeros(v, nk);
+    }
+    let State {
+        clients,
+        waiting,
+        cost_now,
+        leavers,
+        eff,
+        stream_spend,
+        h,
+        h_real,
+        growth,
+        reserve,
+        spent,
+        available,
+        ceiling_pool,
+        run_rate,
+        run_rate_next,
+        room,
+        room_next,
+        mean_clients,
+        pending,
+    } = st;
     if waitlist.is_some() {
-        pending.queue = vec![0.0; nl];
-        pending.escalate = vec![0.0; nl];
-        pending.enter = vec![0.0; nl];
+        zeros(&mut pending.queue, nl);
+        zeros(&mut pending.escalate, nl);
+        zeros(&mut pending.enter, nl);
     }
 
     // Prevention: effective spend per household follows the actual spend.
@@ -852,30 +969,33 @@ fn months<D: Draw>(r: &Rates, layout: &Layout, rngs: &mut [EngineRng], out: &mut
             0.0
         }
     };
-    let mut eff: Vec<f64> = (0..nk)
-        .map(|k| per_household(r.prev_before, k, h_total0))
-        .collect();
+    eff.clear();
+    eff.extend((0..nk).map(|k| per_household(r.prev_before, k, h_total0)));
 
     // Start in the expected steady state of the rates before the start.
-    let mut h = vec![0.0; ns];
-    for (s, hs) in h.iter_mut().enumerate() {
-        let real = r.households(s, 0);
-        *hs = if D::PROCESS { round_count(real) } else { real };
-    }
+    h_real.clear();
+    h_real.extend((0..ns).map(|s| r.households(s, 0)));
+    h.clear();
+    h.extend(
+        h_real
+            .iter()
+            .map(|&real| if D::PROCESS { round_count(real) } else { real }),
+    );
     let h_sum: f64 = h.iter().sum();
-    let mut h_real: Vec<f64> = (0..ns).map(|s| r.households(s, 0)).collect();
-    let growth: Vec<f64> = r.growth_month.iter().map(|g| g.exp()).collect();
+    growth.clear();
+    growth.extend(r.growth_month.iter().map(|g| g.exp()));
     for k in 0..nk {
         let e = r.effects(k, eff[k]);
         let off = r.lvl_off[k];
-        let mut mean_clients = vec![0.0; r.n_lvl[k]];
+        let n_lvl = r.n_lvl[k];
+        zeros(mean_clients, 2 * n_lvl);
+        let (mean_clients, c) = mean_clients.split_at_mut(n_lvl);
         let mut mean_leavers = 0.0;
         for (s, &hs) in h.iter().enumerate() {
-            let (c, lv) = r.steady_state(s, k, hs, &e);
-            for (m, c) in mean_clients.iter_mut().zip(c) {
+            mean_leavers += r.steady_state_into(s, k, hs, &e, c);
+            for (m, c) in mean_clients.iter_mut().zip(c.iter()) {
                 *m += c;
             }
-            mean_leavers += lv;
         }
         let rng = &mut rngs[k];
         for (l, &mean) in mean_clients.iter().enumerate() {
@@ -885,18 +1005,21 @@ fn months<D: Draw>(r: &Rates, layout: &Layout, rngs: &mut [EngineRng], out: &mut
     }
 
     // Budget pools.
-    let mut reserve: Vec<f64> = r.pool_share.iter().map(|sh| r.reserve0 * sh).collect();
-    let mut spent = vec![0.0; n_pools];
-    let mut available = vec![0.0; n_pools];
-    let mut ceiling_pool = vec![0.0; n_pools];
+    reserve.clear();
+    reserve.extend(r.pool_share.iter().map(|sh| r.reserve0 * sh));
+    for v in [
+        &mut *spent,
+        &mut *available,
+        &mut *ceiling_pool,
+        &mut *run_rate,
+        &mut *run_rate_next,
+        &mut *room,
+        &mut *room_next,
+    ] {
+        zeros(v, n_pools);
+    }
     let mut ceiling = r.ceiling;
     let mut prevention_budget = r.prev_budget;
-    let mut cost_now = vec![0.0; nl];
-    let mut stream_spend = vec![0.0; nk];
-    let mut run_rate = vec![0.0; n_pools];
-    let mut run_rate_next = vec![0.0; n_pools];
-    let mut room = vec![0.0; n_pools];
-    let mut room_next = vec![0.0; n_pools];
     let max_levels = r.n_lvl.iter().copied().max().unwrap_or(0);
 
     for m in 0..years * 12 {
@@ -926,7 +1049,7 @@ fn months<D: Draw>(r: &Rates, layout: &Layout, rngs: &mut [EngineRng], out: &mut
         // Households this month: the trend by one multiplication a month,
         // not an exponential.
         let mut h_total = 0.0;
-        for ((hs, real), g) in h.iter_mut().zip(&mut h_real).zip(&growth) {
+        for ((hs, real), g) in h.iter_mut().zip(h_real.iter_mut()).zip(growth.iter()) {
             *hs = if D::PROCESS {
                 round_count(*real)
             } else {
@@ -1040,19 +1163,22 @@ fn months<D: Draw>(r: &Rates, layout: &Layout, rngs: &mut [EngineRng], out: &mut
             }
             // Highest level first; within a level the queue, then waiting
             // escalations, then new entries; streams in a rotating order.
+            let first_stream = m % nk;
             for l in (0..max_levels).rev() {
                 for group in 0..3 {
+                    let demands = match group {
+                        0 => &pending.queue,
+                        1 => &pending.escalate,
+                        _ => &pending.enter,
+                    };
                     for c in 0..nk {
-                        let k = (c + m) % nk;
+                        let k = first_stream + c;
+                        let k = k - nk * usize::from(k >= nk);
                         if l >= r.n_lvl[k] {
                             continue;
                         }
                         let j = r.lvl_off[k] + l;
-                        let demand = match group {
-                            0 => pending.queue[j],
-                            1 => pending.escalate[j],
-                            _ => pending.enter[j],
-                        };
+                        let demand = demands[j];
                         if demand <= 0.0 {
                             continue;
                         }
