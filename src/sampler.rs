@@ -3,7 +3,9 @@
 //! The binomial, both methods exact:
 //! - for a small mean (n·p < 30, with p ≤ ½ by symmetry): inversion by
 //!   sequential search, walking the probabilities up from P(0) = (1 − p)^n
-//!   with the ratio P(k)/P(k − 1) = (n − k + 1)p / (kq);
+//!   with the ratio P(k)/P(k − 1) = (n − k + 1)p / (kq). At a small mean
+//!   most draws are 0, and a Bonferroni lower bound of P(0) decides most of
+//!   them before the power is computed;
 //! - otherwise BTRS, the transformed rejection with squeeze of
 //!   W. Hörmann (1993), "The generation of binomial random variates",
 //!   *Journal of Statistical Computation and Simulation* 46, 101–110: about
@@ -42,7 +44,7 @@ pub fn binomial<R: rand::Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
     let (pp, flip) = if p > 0.5 { (1.0 - p, true) } else { (p, false) };
     let nf = to_f64(n);
     let k = if nf * pp < INVERSION_MAX_MEAN {
-        inversion(rng, n, nf, pp, zero_probability(n, nf, pp))
+        inversion(rng, n, nf, pp)
     } else {
         btrs(rng, n, nf, pp)
     };
@@ -196,11 +198,32 @@ fn zero_probability(n: u64, nf: f64, p: f64) -> f64 {
     }
 }
 
-/// Inversion by sequential search (p ≤ ½, n·p < 30), from P(0) = `p0`.
+/// A lower bound of P(0) = (1 − p)ⁿ for the cheap early zero: Bonferroni's
+/// 1 − S₁ + S₂ − S₃ with S_j = C(n, j)·p^j (exact for n ≤ 2), less
+/// [`ZERO_BOUND_SLACK`]. Useful for a mean below about 1.6, negative above.
 #[inline(always)]
-fn inversion<R: rand::Rng + ?Sized>(rng: &mut R, n: u64, nf: f64, p: f64, p0: f64) -> u64 {
+fn zero_lower_bound(nf: f64, p: f64) -> f64 {
+    let s1 = nf * p;
+    let s2 = s1 * (nf - 1.0) * p * 0.5;
+    let s3 = s2 * (nf - 2.0) * p * (1.0 / 3.0);
+    1.0 - s1 + s2 - s3 - ZERO_BOUND_SLACK
+}
+
+/// More than the rounding error of [`zero_probability`] (relative error
+/// below 10⁻¹¹) and of the bound, so that a uniform below the bound is below
+/// the computed P(0) too: the early zero decides as the full test would.
+const ZERO_BOUND_SLACK: f64 = 2e-11;
+
+/// Inversion by sequential search (p ≤ ½, n·p < 30), from P(0) = (1 − p)ⁿ.
+#[inline(always)]
+fn inversion<R: rand::Rng + ?Sized>(rng: &mut R, n: u64, nf: f64, p: f64) -> u64 {
     let mut u = uniform(rng);
-    // Most draws of the monthly model are 0: decide that before the set-up.
+    // Most draws of the monthly model are 0: decide that before the set-up,
+    // and for a small mean even before computing P(0).
+    if u < zero_lower_bound(nf, p) {
+        return 0;
+    }
+    let p0 = zero_probability(n, nf, p);
     if u < p0 {
         return 0;
     }
@@ -540,6 +563,32 @@ mod tests {
             for x in [0.999_9, 0.97, 0.5] {
                 let (a, b) = (pow_u16(x, n), x.powi(n as i32));
                 assert!((a - b).abs() <= 1e-12 * b.max(f64::MIN_POSITIVE), "{x}^{n}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_early_zero_bound_is_below_the_zero_probability() {
+        // The bound must never exceed the computed P(0), or the early zero
+        // would return 0 where the sequential search would not.
+        for n in 1..=400u64 {
+            let nf = n as f64;
+            for p in [
+                1e-12, 1e-9, 1e-6, 1e-4, 1e-3, 0.01, 0.05, 0.1, 0.2, 0.3, 0.5,
+            ] {
+                if nf * p >= INVERSION_MAX_MEAN {
+                    continue;
+                }
+                let (bound, p0) = (zero_lower_bound(nf, p), zero_probability(n, nf, p));
+                assert!(bound <= p0, "n={n} p={p}: bound {bound} > P(0) {p0}");
+                // Below P(0) by the slack and at most the next Bonferroni
+                // term S₄ ≤ mean⁴/24 (none for n ≤ 3), plus the rounding of
+                // the power, n·2⁻⁵².
+                let s4 = if n <= 3 { 0.0 } else { (nf * p).powi(4) / 24.0 };
+                assert!(
+                    p0 - bound <= ZERO_BOUND_SLACK + s4 + nf * f64::EPSILON,
+                    "n={n} p={p}: bound {bound}, P(0) {p0}"
+                );
             }
         }
     }
