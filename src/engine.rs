@@ -1070,10 +1070,13 @@ fn months<D: Draw>(
             let n_lvl = r.n_lvl[k];
             // Needs arrive as a Poisson count per stratum; their sum over
             // strata is one Poisson count with the summed mean.
-            let mut expected = 0.0;
+            // (The stratum sum first, then the monthly factor: one division
+            // per stream and month, not one per stratum.)
+            let mut per_year = 0.0;
             for (s, &hs) in h.iter().enumerate() {
-                expected += hs * r.incidence_monthly(s, k, e.case_finding);
+                per_year += hs * r.incidence[s * nk + k];
             }
+            let expected = per_year * (1.0 + e.case_finding) / 12.0;
             let new = D::arrivals(rng, expected);
             let lv = leavers[k];
             let rel = D::draw(rng, lv, (r.relapse[k] * e.relapse).min(1.0));
@@ -1222,7 +1225,8 @@ fn months<D: Draw>(
             for l in 0..r.n_lvl[k] {
                 let j = off + l;
                 let n = clients[j];
-                row[layout.clients(k, l)] += n / 12.0;
+                // Summed over the year, averaged at its end.
+                row[layout.clients(k, l)] += n;
                 if r.stream_paid[j] {
                     care += n * cost_now[j];
                 } else {
@@ -1243,10 +1247,16 @@ fn months<D: Draw>(
             row[layout.stream(k, stream_col::SPEND)] += stream_spend[k];
             spent[r.pool_of[k]] += stream_spend[k];
         }
-        row[col::HOUSEHOLDS] += h_total / 12.0;
+        row[col::HOUSEHOLDS] += h_total;
 
         // Year end: settle the budget pools.
         if month == 11 {
+            row[col::HOUSEHOLDS] /= 12.0;
+            for k in 0..nk {
+                for l in 0..r.n_lvl[k] {
+                    row[layout.clients(k, l)] /= 12.0;
+                }
+            }
             let mut deficit_total = 0.0;
             let mut draw_total = 0.0;
             let mut overrun_total = 0.0;
