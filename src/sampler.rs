@@ -93,36 +93,48 @@ fn poisson_inversion<R: rand::Rng + ?Sized>(rng: &mut R, mean: f64) -> u64 {
 /// PTRS (mean ≥ 15): the transformed rejection with squeeze of
 /// W. Hörmann (1993), "The transformed rejection method for generating
 /// Poisson random variables", *Insurance: Mathematics and Economics* 12,
-/// 39–45. The exact test uses ln k! through Stirling's series.
+/// 39–45. The exact test uses ln k! through Stirling's series. As in
+/// [`btrs`], the squeeze box is decided here and the rest out of line.
 fn ptrs<R: rand::Rng + ?Sized>(rng: &mut R, mean: f64) -> u64 {
     let slam = mean.sqrt();
     let b = 0.931 + 2.53 * slam;
-    let a = -0.059 + 0.02483 * b;
+    let hat = Hat {
+        a: -0.059 + 0.02483 * b,
+        b,
+        c: mean,
+        c2: 0.43,
+        v_r: 0.9277 - 3.6224 / (b - 2.0),
+    };
+    let (first, inside) = hat.candidate(rng);
+    if inside {
+        return first.k as u64;
+    }
+    ptrs_rest(rng, mean, &hat, first)
+}
+
+/// PTRS from a candidate outside the squeeze box (see [`btrs_rest`]).
+#[inline(never)]
+fn ptrs_rest<R: rand::Rng + ?Sized>(rng: &mut R, mean: f64, hat: &Hat, first: Candidate) -> u64 {
+    let Hat { a, b, .. } = *hat;
     let inv_alpha = 1.1239 + 1.1328 / (b - 3.4);
-    let v_r = 0.9277 - 3.6224 / (b - 2.0);
-    // ln(mean), computed when the squeeze first fails.
-    let mut log_mean = f64::NAN;
+    let log_mean = mean.ln();
+    let mut cand = first;
     loop {
-        let u = uniform(rng) - 0.5;
-        let v = uniform(rng);
-        let us = 0.5 - u.abs();
-        let k = floor((2.0 * a / us + b) * u + mean + 0.43);
-        if us >= 0.07 && v <= v_r {
-            return k as u64;
+        let Candidate { k, us, v } = cand;
+        if !(k < 0.0 || (us < 0.013 && v > us)) {
+            // ln k! = (k + ½) ln(k + 1) − (k + 1) + ½ ln 2π + correction(k).
+            let ln_fact = (k + 0.5) * (k + 1.0).ln() - (k + 1.0)
+                + 0.5 * (2.0 * std::f64::consts::PI).ln()
+                + stirling_correction(k as u64);
+            if (v * inv_alpha / (a / (us * us) + b)).ln() <= -mean + k * log_mean - ln_fact {
+                return k as u64;
+            }
         }
-        if k < 0.0 || (us < 0.013 && v > us) {
-            continue;
+        let (next, inside) = hat.candidate(rng);
+        if inside {
+            return next.k as u64;
         }
-        if log_mean.is_nan() {
-            log_mean = mean.ln();
-        }
-        // ln k! = (k + ½) ln(k + 1) − (k + 1) + ½ ln 2π + correction(k).
-        let ln_fact = (k + 0.5) * (k + 1.0).ln() - (k + 1.0)
-            + 0.5 * (2.0 * std::f64::consts::PI).ln()
-            + stirling_correction(k as u64);
-        if (v * inv_alpha / (a / (us * us) + b)).ln() <= -mean + k * log_mean - ln_fact {
-            return k as u64;
-        }
+        cand = next;
     }
 }
 
@@ -271,73 +283,130 @@ fn stirling_correction(k: u64) -> f64 {
     (1.0 / 12.0 - (1.0 / 360.0 - r2 / 1260.0) * r2) * r
 }
 
-/// BTRS (p ≤ ½, n·p ≥ 30): transformed rejection with a squeeze box.
-fn btrs<R: rand::Rng + ?Sized>(rng: &mut R, n: u64, nf: f64, p: f64) -> u64 {
-    let q = 1.0 - p;
-    let spq = (nf * p * q).sqrt();
-    let b = 1.15 + 2.53 * spq;
-    let a = -0.0873 + 0.0248 * b + 0.01 * p;
-    let c = nf * p + 0.5;
-    let v_r = 0.92 - 4.2 / b;
-    // What only the exact test needs is computed when the squeeze first
-    // fails: the hat's scale, the odds and the mode.
-    let (mut alpha, mut r, mut m) = (f64::NAN, 0.0, 0.0);
-    // The part of ln f(k)/f(m) that depends on the mode only, for the test
-    // far from the mode.
-    let mut h = f64::NAN;
-    loop {
+/// The hat of a transformed rejection (BTRS or PTRS) for one distribution:
+/// what a candidate and the squeeze box need. A candidate is
+/// ⌊(2a/u_s + b)·u + c + c2⌋, added in that order.
+#[derive(Clone, Copy)]
+struct Hat {
+    a: f64,
+    b: f64,
+    c: f64,
+    c2: f64,
+    v_r: f64,
+}
+
+/// One candidate of a transformed rejection: k, with its uniforms.
+#[derive(Clone, Copy)]
+struct Candidate {
+    k: f64,
+    us: f64,
+    v: f64,
+}
+
+impl Hat {
+    /// The next candidate, and whether the squeeze box accepts it (inside
+    /// the box the hat and the distribution agree).
+    #[inline(always)]
+    fn candidate<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> (Candidate, bool) {
         let u = uniform(rng) - 0.5;
         let v = uniform(rng);
         let us = 0.5 - u.abs();
-        let k = floor((2.0 * a / us + b) * u + c);
-        // Inside the box the hat and the distribution agree: accept at once.
-        if us >= 0.07 && v <= v_r {
-            return k as u64;
-        }
-        if k < 0.0 || k > nf {
-            continue;
-        }
-        if alpha.is_nan() {
-            alpha = (2.83 + 5.1 / b) * spq;
-            r = p / q;
-            m = floor((nf + 1.0) * p);
-        }
-        // Accept when v, on the scale of the hat, is below f(k)/f(m).
-        let mut vt = v * alpha / (a / (us * us) + b);
-        if (k - m).abs() <= 15.0 {
-            // Near the mode, f(k)/f(m) as a product of the ratios
-            // f(i)/f(i − 1) = (n + 1)r/i − r, without logarithms (Hörmann's
-            // step 3.3, as in BTPE).
-            let nr = (nf + 1.0) * r;
-            let mut f = 1.0;
-            let mut i = m.min(k) + 1.0;
-            while i <= m.max(k) {
-                let ratio = nr / i - r;
-                if m < k {
-                    f *= ratio;
-                } else {
-                    vt *= ratio;
+        let k = floor((2.0 * self.a / us + self.b) * u + self.c + self.c2);
+        (Candidate { k, us, v }, us >= 0.07 && v <= self.v_r)
+    }
+}
+
+/// BTRS (p ≤ ½, n·p ≥ 30): transformed rejection with a squeeze box. Most
+/// draws end in the box, so this part is kept small; the exact test and the
+/// candidates after a rejection are in [`btrs_rest`], out of line, so that
+/// the logarithms it calls do not make this part save and restore its
+/// values around them.
+fn btrs<R: rand::Rng + ?Sized>(rng: &mut R, n: u64, nf: f64, p: f64) -> u64 {
+    let spq = (nf * p * (1.0 - p)).sqrt();
+    let b = 1.15 + 2.53 * spq;
+    let hat = Hat {
+        a: -0.0873 + 0.0248 * b + 0.01 * p,
+        b,
+        c: nf * p + 0.5,
+        c2: 0.0,
+        v_r: 0.92 - 4.2 / b,
+    };
+    let (first, inside) = hat.candidate(rng);
+    if inside {
+        return first.k as u64;
+    }
+    btrs_rest(rng, n, nf, p, &hat, first)
+}
+
+/// BTRS from a candidate outside the squeeze box: the exact test, then new
+/// candidates until one is accepted, in the same order as one loop would
+/// take them.
+#[inline(never)]
+fn btrs_rest<R: rand::Rng + ?Sized>(
+    rng: &mut R,
+    n: u64,
+    nf: f64,
+    p: f64,
+    hat: &Hat,
+    first: Candidate,
+) -> u64 {
+    let Hat { a, b, .. } = *hat;
+    let q = 1.0 - p;
+    let spq = (nf * p * q).sqrt();
+    // The hat's scale, the odds and the mode, for the exact test.
+    let alpha = (2.83 + 5.1 / b) * spq;
+    let r = p / q;
+    let m = floor((nf + 1.0) * p);
+    // The part of ln f(k)/f(m) that depends on the mode only, for the test
+    // far from the mode: computed when first needed.
+    let mut h = f64::NAN;
+    let mut cand = first;
+    loop {
+        let Candidate { k, us, v } = cand;
+        if (0.0..=nf).contains(&k) {
+            // Accept when v, on the scale of the hat, is below f(k)/f(m).
+            let mut vt = v * alpha / (a / (us * us) + b);
+            if (k - m).abs() <= 15.0 {
+                // Near the mode, f(k)/f(m) as a product of the ratios
+                // f(i)/f(i − 1) = (n + 1)r/i − r, without logarithms
+                // (Hörmann's step 3.3, as in BTPE).
+                let nr = (nf + 1.0) * r;
+                let mut f = 1.0;
+                let mut i = m.min(k) + 1.0;
+                while i <= m.max(k) {
+                    let ratio = nr / i - r;
+                    if m < k {
+                        f *= ratio;
+                    } else {
+                        vt *= ratio;
+                    }
+                    i += 1.0;
                 }
-                i += 1.0;
+                if vt <= f {
+                    return k as u64;
+                }
+            } else {
+                if h.is_nan() {
+                    h = (m + 0.5) * ((m + 1.0) / (r * (nf - m + 1.0))).ln()
+                        + stirling_correction(m as u64)
+                        + stirling_correction(n - m as u64);
+                }
+                let nk = nf - k + 1.0;
+                let bound = h
+                    + (nf + 1.0) * ((nf - m + 1.0) / nk).ln()
+                    + (k + 0.5) * (r * nk / (k + 1.0)).ln()
+                    - stirling_correction(k as u64)
+                    - stirling_correction(n - k as u64);
+                if vt.ln() <= bound {
+                    return k as u64;
+                }
             }
-            if vt <= f {
-                return k as u64;
-            }
-            continue;
         }
-        if h.is_nan() {
-            h = (m + 0.5) * ((m + 1.0) / (r * (nf - m + 1.0))).ln()
-                + stirling_correction(m as u64)
-                + stirling_correction(n - m as u64);
+        let (next, inside) = hat.candidate(rng);
+        if inside {
+            return next.k as u64;
         }
-        let nk = nf - k + 1.0;
-        let bound =
-            h + (nf + 1.0) * ((nf - m + 1.0) / nk).ln() + (k + 0.5) * (r * nk / (k + 1.0)).ln()
-                - stirling_correction(k as u64)
-                - stirling_correction(n - k as u64);
-        if vt.ln() <= bound {
-            return k as u64;
-        }
+        cand = next;
     }
 }
 
