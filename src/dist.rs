@@ -1031,15 +1031,17 @@ fn solve_increasing(mut t: f64, mut lo: f64, mut hi: f64, g: impl Fn(f64) -> [f6
             // NaN: does not happen for valid parameters; stop safely.
             return t;
         }
-        let newton = value / slope;
+        // One division for the three quotients by g'.
+        let inv_slope = 1.0 / slope;
+        let newton = value * inv_slope;
         // Halley's correction, unless it is large (far from the root).
-        let factor = 1.0 - 0.5 * newton * g2 / slope;
+        let factor = 1.0 - 0.5 * newton * g2 * inv_slope;
         let mut step = newton;
         let mut quartic = false;
         if (0.5..=2.0).contains(&factor) {
             step = newton / factor;
             // The root of the cubic Taylor polynomial, unless far off.
-            let p = value - step * (slope - step * (0.5 * g2 - step * g3 / 6.0));
+            let p = value - step * (slope - step * (0.5 * g2 - step * g3 * (1.0 / 6.0)));
             let dp = -slope + step * (g2 - 0.5 * step * g3);
             let refined = step - p / dp;
             if (refined - step).abs() <= 0.25 * step.abs() {
@@ -1050,7 +1052,7 @@ fn solve_increasing(mut t: f64, mut lo: f64, mut hi: f64, g: impl Fn(f64) -> [f6
         let candidate = t - step;
         if quartic && value.abs() <= CONVERGED_VALUE {
             let h2 = step * step;
-            let next_error = (g4 / slope).abs() * (h2 * h2) / 24.0;
+            let next_error = (g4 * inv_slope).abs() * (h2 * h2) * (1.0 / 24.0);
             if next_error <= f64::EPSILON * t.abs().max(1.0) {
                 // Rounding noise may put the last step a hair outside the
                 // bracket, whose ends are then as close to the root.
@@ -1091,10 +1093,109 @@ fn tail_derivatives(s: f64, d1: f64, d2: f64, d3: f64, sign: f64) -> [f64; 4] {
 }
 
 /// Quantile of the standard beta distribution on `[0, 1]`, with ln B(a, b)
-/// computed once.
+/// and the constants of the starting value computed once.
 #[derive(Debug, Clone)]
 struct BetaQuantile {
     shapes: BetaShapes,
+    guess: BetaGuess,
+}
+
+/// The constants of the starting value for `I_x(a, b) = p`, as in
+/// Numerical Recipes' `invbetai`.
+#[derive(Debug, Clone, Copy)]
+enum BetaGuess {
+    /// Carter's normal approximation, for `a, b >= 1`: with
+    /// `r = 1 / (2a - 1)`, `s = 1 / (2b - 1)` and `h = 2 / (r + s)`,
+    /// `x = a / (a + b e^{2w})` where
+    /// `w = z sqrt(l + h) / h - (s - r)(l + 5/6 - 2 / (3h))`,
+    /// `l = (z² - 3) / 6` and `z` is the upper-tail normal point of `p`.
+    Normal {
+        h: f64,
+        inv_h: f64,
+        s_minus_r: f64,
+        /// 5/6 - 2 / (3h)
+        offset: f64,
+    },
+    /// Power-law tails, for a shape below one: `x = (a w p)^(1/a)` if
+    /// `p < split`, else `1 - x = (b w q)^(1/b)`.
+    PowerLaw {
+        split: f64,
+        a_w: f64,
+        b_w: f64,
+        inv_a: f64,
+        inv_b: f64,
+    },
+}
+
+impl BetaGuess {
+    fn new(a: f64, b: f64) -> Self {
+        if a >= 1.0 && b >= 1.0 {
+            let r = 1.0 / (2.0 * a - 1.0);
+            let s = 1.0 / (2.0 * b - 1.0);
+            let h = 2.0 / (r + s);
+            BetaGuess::Normal {
+                h,
+                inv_h: 1.0 / h,
+                s_minus_r: s - r,
+                offset: 5.0 / 6.0 - 2.0 / (3.0 * h),
+            }
+        } else {
+            let ln_a = (a / (a + b)).ln();
+            let ln_b = (b / (a + b)).ln();
+            let t = (a * ln_a).exp() / a;
+            let v = (b * ln_b).exp() / b;
+            let w = t + v;
+            BetaGuess::PowerLaw {
+                split: t / w,
+                a_w: a * w,
+                b_w: b * w,
+                inv_a: 1.0 / a,
+                inv_b: 1.0 / b,
+            }
+        }
+    }
+
+    /// Starting value `(x, 1 - x)` for `I_x(a, b) = p`, given `q = 1 - p`,
+    /// with both `x` and `1 - x` keeping their relative precision where
+    /// they are small.
+    #[inline]
+    fn start(&self, a: f64, b: f64, p: f64, q: f64) -> (f64, f64) {
+        match *self {
+            BetaGuess::Normal {
+                h,
+                inv_h,
+                s_minus_r,
+                offset,
+            } => {
+                // Upper-tail normal point.
+                let z = if p <= 0.5 {
+                    -std_normal_quantile(p)
+                } else {
+                    std_normal_quantile(q)
+                };
+                let l = (z * z - 3.0) * (1.0 / 6.0);
+                let w = z * (l + h).sqrt() * inv_h - s_minus_r * (l + offset);
+                let e = (2.0 * w).exp();
+                let den = a + b * e;
+                (a / den, b * e / den)
+            }
+            BetaGuess::PowerLaw {
+                split,
+                a_w,
+                b_w,
+                inv_a,
+                inv_b,
+            } => {
+                if p < split {
+                    let x = ((a_w * p).ln() * inv_a).exp();
+                    (x, 1.0 - x)
+                } else {
+                    let y = ((b_w * q).ln() * inv_b).exp();
+                    (1.0 - y, y)
+                }
+            }
+        }
+    }
 }
 
 /// Beta shapes with the logarithms of the denominators of the two
@@ -1119,6 +1220,7 @@ impl BetaQuantile {
                 ln_a_beta: ln_beta + a.ln(),
                 ln_b_beta: ln_beta + b.ln(),
             },
+            guess: BetaGuess::new(a, b),
         }
     }
 
@@ -1145,7 +1247,7 @@ impl BetaQuantile {
         // Both tail probabilities are passed on, so that a small one keeps its
         // precision through the swap.
         let v = 1.0 - u;
-        let (x, y) = beta_guess(a, b, u, v);
+        let (x, y) = self.guess.start(a, b, u, v);
         if x <= 0.5 {
             self.shapes.small_quantile(u, v, x)
         } else {
@@ -1323,42 +1425,6 @@ fn beta_cf(a: f64, b: f64, x: f64) -> f64 {
         }
     }
     num / den
-}
-
-/// Starting value `(x, 1 - x)` for `I_x(a, b) = p`, given `q = 1 - p` (as
-/// in Numerical Recipes' `invbetai`: Carter's normal approximation for
-/// `a, b >= 1`, power-law tails otherwise), with both `x` and `1 - x`
-/// keeping their relative precision where they are small.
-fn beta_guess(a: f64, b: f64, p: f64, q: f64) -> (f64, f64) {
-    if a >= 1.0 && b >= 1.0 {
-        // Upper-tail normal point.
-        let z = if p <= 0.5 {
-            -std_normal_quantile(p)
-        } else {
-            std_normal_quantile(q)
-        };
-        let al = (z * z - 3.0) / 6.0;
-        let r = 1.0 / (2.0 * a - 1.0);
-        let s = 1.0 / (2.0 * b - 1.0);
-        let h = 2.0 / (r + s);
-        let w = z * (al + h).sqrt() / h - (s - r) * (al + 5.0 / 6.0 - 2.0 / (3.0 * h));
-        let e = (2.0 * w).exp();
-        let den = a + b * e;
-        (a / den, b * e / den)
-    } else {
-        let ln_a = (a / (a + b)).ln();
-        let ln_b = (b / (a + b)).ln();
-        let t = (a * ln_a).exp() / a;
-        let v = (b * ln_b).exp() / b;
-        let w = t + v;
-        if p < t / w {
-            let x = ((a * w * p).ln() / a).exp();
-            (x, 1.0 - x)
-        } else {
-            let y = ((b * w * q).ln() / b).exp();
-            (1.0 - y, y)
-        }
-    }
 }
 
 /// Quantile of the standard gamma distribution (scale 1), with ln Γ(k)
