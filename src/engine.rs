@@ -11,7 +11,7 @@
 
 use rayon::prelude::*;
 
-use crate::dist::{std_normal_cdf, std_normal_quantile};
+use crate::dist::{Quantile, std_normal_cdf, std_normal_quantile};
 use crate::metrics::{Layout, col, stream_col};
 use crate::model::{BudgetMode, Model, Payer, Policy};
 use crate::rng::{self, EngineRng};
@@ -430,6 +430,8 @@ impl<'a> Evaluator<'a> {
 pub struct Prepared {
     /// Purpose of each parameter's stream (from its path).
     param_purpose: Vec<u64>,
+    /// Each parameter's quantile function, prepared once per run.
+    quantiles: Vec<Quantile>,
     /// Purpose of each stream's process randomness.
     stream_purpose: Vec<u64>,
     /// For each correlation group, the parameter indices.
@@ -444,6 +446,12 @@ impl Prepared {
             .iter()
             .map(|s| rng::purpose(&format!("param/{}", s.draw_key())))
             .collect();
+        let quantiles = model
+            .params
+            .specs
+            .iter()
+            .map(|s| s.dist.prepare())
+            .collect();
         let stream_purpose = model
             .streams
             .iter()
@@ -456,6 +464,7 @@ impl Prepared {
             .collect();
         Self {
             param_purpose,
+            quantiles,
             stream_purpose,
             groups,
         }
@@ -509,10 +518,10 @@ fn draw_params_sharing(
             out[i] = std_normal_cdf(xi).clamp(1e-15, 1.0 - 1e-15);
         }
     }
-    for (i, (o, s)) in out.iter_mut().zip(specs).enumerate() {
+    for (i, (o, q)) in out.iter_mut().zip(&prepared.quantiles).enumerate() {
         *o = match shared(i) {
             Some(&v) => v,
-            None => s.dist.quantile(*o),
+            None => q.quantile(*o),
         };
     }
 }
