@@ -118,24 +118,16 @@ fn ptrs_rest<R: rand::Rng + ?Sized>(rng: &mut R, mean: f64, hat: &Hat, first: Ca
     let Hat { a, b, .. } = *hat;
     let inv_alpha = 1.1239 + 1.1328 / (b - 3.4);
     let log_mean = mean.ln();
-    let mut cand = first;
-    loop {
-        let Candidate { k, us, v } = cand;
-        if !(k < 0.0 || (us < 0.013 && v > us)) {
-            // ln k! = (k + ½) ln(k + 1) − (k + 1) + ½ ln 2π + correction(k).
-            let ln_fact = (k + 0.5) * (k + 1.0).ln() - (k + 1.0)
-                + 0.5 * (2.0 * std::f64::consts::PI).ln()
-                + stirling_correction(k as u64);
-            if (v * inv_alpha / (a / (us * us) + b)).ln() <= -mean + k * log_mean - ln_fact {
-                return k as u64;
-            }
+    hat.accept_from(rng, first, |Candidate { k, us, v }| {
+        if k < 0.0 || (us < 0.013 && v > us) {
+            return false;
         }
-        let (next, inside) = hat.candidate(rng);
-        if inside {
-            return next.k as u64;
-        }
-        cand = next;
-    }
+        // ln k! = (k + ½) ln(k + 1) − (k + 1) + ½ ln 2π + correction(k).
+        let ln_fact = (k + 0.5) * (k + 1.0).ln() - (k + 1.0)
+            + 0.5 * (2.0 * std::f64::consts::PI).ln()
+            + stirling_correction(k as u64);
+        (v * inv_alpha / (a / (us * us) + b)).ln() <= -mean + k * log_mean - ln_fact
+    })
 }
 
 /// `n` as a float; through i64 (one instruction on x86-64) when it fits.
@@ -314,6 +306,29 @@ impl Hat {
         let k = floor((2.0 * self.a / us + self.b) * u + self.c + self.c2);
         (Candidate { k, us, v }, us >= 0.07 && v <= self.v_r)
     }
+
+    /// The rejection loop from `first`, a candidate outside the squeeze
+    /// box: each candidate is accepted by the exact test `exact`, or, for
+    /// each new one, by the box, in the order one loop would take them.
+    #[inline(always)]
+    fn accept_from<R: rand::Rng + ?Sized>(
+        &self,
+        rng: &mut R,
+        first: Candidate,
+        mut exact: impl FnMut(Candidate) -> bool,
+    ) -> u64 {
+        let mut cand = first;
+        loop {
+            if exact(cand) {
+                return cand.k as u64;
+            }
+            let (next, inside) = self.candidate(rng);
+            if inside {
+                return next.k as u64;
+            }
+            cand = next;
+        }
+    }
 }
 
 /// BTRS (p ≤ ½, n·p ≥ 30): transformed rejection with a squeeze box. Most
@@ -360,54 +375,42 @@ fn btrs_rest<R: rand::Rng + ?Sized>(
     // The part of ln f(k)/f(m) that depends on the mode only, for the test
     // far from the mode: computed when first needed.
     let mut h = f64::NAN;
-    let mut cand = first;
-    loop {
-        let Candidate { k, us, v } = cand;
-        if (0.0..=nf).contains(&k) {
-            // Accept when v, on the scale of the hat, is below f(k)/f(m).
-            let mut vt = v * alpha / (a / (us * us) + b);
-            if (k - m).abs() <= 15.0 {
-                // Near the mode, f(k)/f(m) as a product of the ratios
-                // f(i)/f(i − 1) = (n + 1)r/i − r, without logarithms
-                // (Hörmann's step 3.3, as in BTPE).
-                let nr = (nf + 1.0) * r;
-                let mut f = 1.0;
-                let mut i = m.min(k) + 1.0;
-                while i <= m.max(k) {
-                    let ratio = nr / i - r;
-                    if m < k {
-                        f *= ratio;
-                    } else {
-                        vt *= ratio;
-                    }
-                    i += 1.0;
+    hat.accept_from(rng, first, |Candidate { k, us, v }| {
+        if !(0.0..=nf).contains(&k) {
+            return false;
+        }
+        // Accept when v, on the scale of the hat, is below f(k)/f(m).
+        let mut vt = v * alpha / (a / (us * us) + b);
+        if (k - m).abs() <= 15.0 {
+            // Near the mode, f(k)/f(m) as a product of the ratios
+            // f(i)/f(i − 1) = (n + 1)r/i − r, without logarithms
+            // (Hörmann's step 3.3, as in BTPE).
+            let nr = (nf + 1.0) * r;
+            let mut f = 1.0;
+            let mut i = m.min(k) + 1.0;
+            while i <= m.max(k) {
+                let ratio = nr / i - r;
+                if m < k {
+                    f *= ratio;
+                } else {
+                    vt *= ratio;
                 }
-                if vt <= f {
-                    return k as u64;
-                }
-            } else {
-                if h.is_nan() {
-                    h = (m + 0.5) * ((m + 1.0) / (r * (nf - m + 1.0))).ln()
-                        + stirling_correction(m as u64)
-                        + stirling_correction(n - m as u64);
-                }
-                let nk = nf - k + 1.0;
-                let bound = h
-                    + (nf + 1.0) * ((nf - m + 1.0) / nk).ln()
-                    + (k + 0.5) * (r * nk / (k + 1.0)).ln()
-                    - stirling_correction(k as u64)
-                    - stirling_correction(n - k as u64);
-                if vt.ln() <= bound {
-                    return k as u64;
-                }
+                i += 1.0;
             }
+            return vt <= f;
         }
-        let (next, inside) = hat.candidate(rng);
-        if inside {
-            return next.k as u64;
+        if h.is_nan() {
+            h = (m + 0.5) * ((m + 1.0) / (r * (nf - m + 1.0))).ln()
+                + stirling_correction(m as u64)
+                + stirling_correction(n - m as u64);
         }
-        cand = next;
-    }
+        let nk = nf - k + 1.0;
+        let bound =
+            h + (nf + 1.0) * ((nf - m + 1.0) / nk).ln() + (k + 0.5) * (r * nk / (k + 1.0)).ln()
+                - stirling_correction(k as u64)
+                - stirling_correction(n - k as u64);
+        vt.ln() <= bound
+    })
 }
 
 #[cfg(test)]
