@@ -529,7 +529,7 @@ fn draw_params_sharing(
 /// The monthly rates of one replication, computed once from its parameter
 /// values, flat and indexed by stream `k`, stratum `s` and level slot
 /// `lvl_off[k] + l`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rates {
     pub n_strata: usize,
     pub n_streams: usize,
@@ -1414,7 +1414,31 @@ pub fn check_size(models: &[&Model], replications: u32) -> Result<Estimate, Size
 
 #[cfg(test)]
 mod tests {
-    use super::round_count;
+    use super::{Prepared, Rates, draw_params, round_count};
+
+    #[test]
+    fn filling_used_rates_gives_the_rates_of_a_fresh_fill() {
+        // Every buffer must be reset by `fill`: rates left over from another
+        // model (here a siloed budget and a waitlist) must not leak.
+        let sc = crate::scenario::parse(crate::EXAMPLE_SCENARIO, "voorbeeldwijk.toml")
+            .expect("the example is valid");
+        let values: Vec<Vec<f64>> = sc
+            .variants
+            .iter()
+            .map(|m| {
+                let mut v = vec![0.0; m.params.len()];
+                draw_params(m, &Prepared::new(m), 1, 3, &mut v);
+                v
+            })
+            .collect();
+        for (i, (a, va)) in sc.variants.iter().zip(&values).enumerate() {
+            for (j, (b, vb)) in sc.variants.iter().zip(&values).enumerate() {
+                let mut used = Rates::new(b, vb);
+                used.fill(a, va);
+                assert_eq!(used, Rates::new(a, va), "variant {i} after variant {j}");
+            }
+        }
+    }
 
     #[test]
     fn round_count_matches_the_library() {
