@@ -1268,8 +1268,9 @@ impl BetaShapes {
     }
 
     /// Solves `I_x(a, b) = p` (with `q = 1 - p`) from `guess`, for an `x`
-    /// expected at most about one half, by Halley's method in `t = ln x` on
-    /// the logarithm of the smaller tail probability: `ln I_x(a, b) - ln p`
+    /// expected at most about one half, by the fourth-order step of
+    /// [`solve_increasing`] in `t = ln x` on the logarithm of the smaller
+    /// tail probability: `ln I_x(a, b) - ln p`
     /// if `p <= 1/2`, else `ln q - ln I_{1-x}(b, a)`. Both are nearly linear
     /// in `t` in their tails, and both tails keep full relative accuracy.
     fn small_quantile(&self, p: f64, q: f64, guess: f64) -> f64 {

@@ -536,6 +536,8 @@ pub struct Rates {
     pub households0: Vec<f64>,
     /// ln(1 + yearly growth) / 12, per stratum.
     pub growth_month: Vec<f64>,
+    /// The monthly growth factor e^growth_month, per stratum.
+    pub growth_factor: Vec<f64>,
     /// Yearly incidence per household × stratum multiplier, `s * K + k`.
     pub incidence: Vec<f64>,
     pub early_share: Vec<f64>,
@@ -591,6 +593,7 @@ impl Rates {
         for list in [
             &mut r.households0,
             &mut r.growth_month,
+            &mut r.growth_factor,
             &mut r.incidence,
             &mut r.early_share,
             &mut r.price_factor,
@@ -615,8 +618,9 @@ impl Rates {
         r.stream_paid.clear();
         for st in &model.strata {
             r.households0.push(g(st.households).max(0.0));
-            r.growth_month
-                .push((1.0 + g(st.growth)).max(1e-9).ln() / 12.0);
+            let month = (1.0 + g(st.growth)).max(1e-9).ln() / 12.0;
+            r.growth_month.push(month);
+            r.growth_factor.push(month.exp());
         }
         r.incidence.resize(ns * nk, 0.0);
         for (k, sm) in model.streams.iter().enumerate() {
@@ -852,7 +856,6 @@ struct State {
     /// Per stratum.
     h: Vec<f64>,
     h_real: Vec<f64>,
-    growth: Vec<f64>,
     /// Per pool.
     reserve: Vec<f64>,
     spent: Vec<f64>,
@@ -951,7 +954,6 @@ fn months<D: Draw>(
         stream_spend,
         h,
         h_real,
-        growth,
         reserve,
         spent,
         available,
@@ -991,8 +993,6 @@ fn months<D: Draw>(
             .map(|&real| if D::PROCESS { round_count(real) } else { real }),
     );
     let h_sum: f64 = h.iter().sum();
-    growth.clear();
-    growth.extend(r.growth_month.iter().map(|g| g.exp()));
     for k in 0..nk {
         let e = r.effects(k, eff[k]);
         let off = r.lvl_off[k];
@@ -1058,7 +1058,7 @@ fn months<D: Draw>(
         // Households this month: the trend by one multiplication a month,
         // not an exponential.
         let mut h_total = 0.0;
-        for ((hs, real), g) in h.iter_mut().zip(h_real.iter_mut()).zip(growth.iter()) {
+        for ((hs, real), g) in h.iter_mut().zip(h_real.iter_mut()).zip(&r.growth_factor) {
             *hs = if D::PROCESS {
                 round_count(*real)
             } else {
