@@ -10,8 +10,10 @@
 //!   W. Hörmann (1993), "The generation of binomial random variates",
 //!   *Journal of Statistical Computation and Simulation* 46, 101–110: about
 //!   1.15 uniform pairs per draw with a set-up of a few operations, so the
-//!   cost does not grow with n. Its exact test is a product of probability
-//!   ratios near the mode and Stirling's series further out.
+//!   cost does not grow with n. Outside its squeeze box, bounds of
+//!   ln f(k)/f(m) (Kachitvichyanukul and Schmeiser's BTPE) decide most
+//!   candidates without a logarithm; the exact test is a product of
+//!   probability ratios near the mode and Stirling's series further out.
 //!
 //! The Poisson: inversion from P(0) = e^(−mean) below a mean of 15, and
 //! Hörmann's PTRS above.
@@ -107,7 +109,7 @@ fn ptrs<R: rand::Rng + ?Sized>(rng: &mut R, mean: f64) -> u64 {
     };
     let (first, inside) = hat.candidate(rng);
     if inside {
-        return first.k as u64;
+        return count(first.k);
     }
     ptrs_rest(rng, mean, &hat, first)
 }
@@ -137,6 +139,14 @@ fn to_f64(n: u64) -> f64 {
         Ok(i) => i as f64,
         Err(_) => n as f64,
     }
+}
+
+/// An accepted candidate, a whole number in [0, 2⁶³), as a count: through
+/// i64, one instruction on x86-64 where the saturating conversion to u64
+/// takes several.
+#[inline(always)]
+fn count(k: f64) -> u64 {
+    k as i64 as u64
 }
 
 /// ⌊x⌋ without a library call (baseline x86-64 has no rounding
@@ -320,11 +330,11 @@ impl Hat {
         let mut cand = first;
         loop {
             if exact(cand) {
-                return cand.k as u64;
+                return count(cand.k);
             }
             let (next, inside) = self.candidate(rng);
             if inside {
-                return next.k as u64;
+                return count(next.k);
             }
             cand = next;
         }
@@ -337,20 +347,26 @@ impl Hat {
 /// the logarithms it calls do not make this part save and restore its
 /// values around them.
 fn btrs<R: rand::Rng + ?Sized>(rng: &mut R, n: u64, nf: f64, p: f64) -> u64 {
+    let hat = btrs_hat(nf, p);
+    let (first, inside) = hat.candidate(rng);
+    if inside {
+        return count(first.k);
+    }
+    btrs_rest(rng, n, nf, p, &hat, first)
+}
+
+/// The hat of BTRS for Binomial(n, p), p ≤ ½.
+#[inline(always)]
+fn btrs_hat(nf: f64, p: f64) -> Hat {
     let spq = (nf * p * (1.0 - p)).sqrt();
     let b = 1.15 + 2.53 * spq;
-    let hat = Hat {
+    Hat {
         a: -0.0873 + 0.0248 * b + 0.01 * p,
         b,
         c: nf * p + 0.5,
         c2: 0.0,
         v_r: 0.92 - 4.2 / b,
-    };
-    let (first, inside) = hat.candidate(rng);
-    if inside {
-        return first.k as u64;
     }
-    btrs_rest(rng, n, nf, p, &hat, first)
 }
 
 /// BTRS from a candidate outside the squeeze box: the exact test, then new
@@ -365,27 +381,127 @@ fn btrs_rest<R: rand::Rng + ?Sized>(
     hat: &Hat,
     first: Candidate,
 ) -> u64 {
-    let Hat { a, b, .. } = *hat;
-    let q = 1.0 - p;
-    let spq = (nf * p * q).sqrt();
-    // The hat's scale, the odds and the mode, for the exact test.
-    let alpha = (2.83 + 5.1 / b) * spq;
-    let r = p / q;
-    let m = floor((nf + 1.0) * p);
-    // The part of ln f(k)/f(m) that depends on the mode only, for the test
-    // far from the mode: computed when first needed.
-    let mut h = f64::NAN;
-    hat.accept_from(rng, first, |Candidate { k, us, v }| {
-        if !(0.0..=nf).contains(&k) {
+    let mut test = BtrsTest::new(n, nf, p, hat);
+    hat.accept_from(rng, first, |c| test.accepts(c))
+}
+
+/// The acceptance test of BTRS for one distribution (p ≤ ½): whether v, on
+/// the scale of the hat, is below f(k)/f(m), m the mode.
+struct BtrsTest {
+    n: u64,
+    nf: f64,
+    a: f64,
+    b: f64,
+    /// The hat's scale.
+    alpha: f64,
+    /// The odds p/q.
+    r: f64,
+    /// The mode ⌊(n + 1)p⌋.
+    m: f64,
+    /// n·p·q and its reciprocal.
+    npq: f64,
+    inv_npq: f64,
+    /// The part of ln f(k)/f(m) that depends on the mode only, for the test
+    /// far from the mode: computed when first needed (NaN until then).
+    h: f64,
+}
+
+impl BtrsTest {
+    fn new(n: u64, nf: f64, p: f64, hat: &Hat) -> Self {
+        let q = 1.0 - p;
+        let npq = nf * p * q;
+        let spq = npq.sqrt();
+        BtrsTest {
+            n,
+            nf,
+            a: hat.a,
+            b: hat.b,
+            alpha: (2.83 + 5.1 / hat.b) * spq,
+            r: p / q,
+            m: floor((nf + 1.0) * p),
+            npq,
+            inv_npq: 1.0 / npq,
+            h: f64::NAN,
+        }
+    }
+
+    /// Accepts the candidate: by the squeeze of [`Self::squeeze`] when it
+    /// decides, by the exact test otherwise.
+    #[inline(always)]
+    fn accepts(&mut self, Candidate { k, us, v }: Candidate) -> bool {
+        if !(0.0..=self.nf).contains(&k) {
             return false;
         }
-        // Accept when v, on the scale of the hat, is below f(k)/f(m).
-        let mut vt = v * alpha / (a / (us * us) + b);
+        // v on the scale of the hat is v·α/(a/u_s² + b) = v·α·u_s²/(a + b·u_s²),
+        // a ratio of positive terms that the squeeze compares without dividing.
+        let us2 = us * us;
+        match self.squeeze(k, v * self.alpha * us2, self.a + self.b * us2) {
+            Some(accept) => accept,
+            None => self.exact(k, v * self.alpha / (self.a / us2 + self.b)),
+        }
+    }
+
+    /// The bounds t − ρ ≤ ln f(m ± d)/f(m) ≤ t + ρ of Kachitvichyanukul and
+    /// Schmeiser's BTPE (1988, step 5.2), t = −d²/(2npq), for d < npq/2 − 1;
+    /// `None` beyond. The tests check them against the exact log-ratio.
+    #[inline(always)]
+    fn log_ratio_bounds(&self, d: f64) -> Option<(f64, f64)> {
+        if d >= 0.5 * self.npq - 1.0 {
+            return None;
+        }
+        let s = d * self.inv_npq;
+        let rho = s * ((d * (d * (1.0 / 3.0) + 0.625) + 1.0 / 6.0) * self.inv_npq + 0.5);
+        let t = -0.5 * d * s;
+        Some((t - rho, t + rho))
+    }
+
+    /// An upper bound of ln f(m ± d)/f(m) for d beyond the reach of
+    /// [`Self::log_ratio_bounds`]: ln f is concave (the binomial is
+    /// log-concave), so ln f(m ± d)/f(m) ≤ (d/d₀)·ln f(m ± d₀)/f(m) for
+    /// d ≥ d₀, with d₀ the largest whole distance the bounds reach.
+    #[inline(always)]
+    fn far_upper_bound(&self, d: f64) -> Option<f64> {
+        let d0 = (0.5 * self.npq - 1.0).ceil() - 1.0;
+        if d0 < 1.0 {
+            return None;
+        }
+        let (_, hi0) = self.log_ratio_bounds(d0)?;
+        Some(d * (hi0 / d0))
+    }
+
+    /// Decides without a logarithm or a division where the bounds of
+    /// [`Self::log_ratio_bounds`] (and [`Self::far_upper_bound`]) do, for
+    /// v on the hat's scale `num / den` (den > 0): accept below a lower bound
+    /// of e^(t − ρ), reject above an upper bound of e^(t + ρ).
+    #[inline(always)]
+    fn squeeze(&self, k: f64, num: f64, den: f64) -> Option<bool> {
+        let d = (k - self.m).abs();
+        let hi = match self.log_ratio_bounds(d) {
+            Some((lo, hi)) => {
+                if num <= exp_lower_bound(lo) * den {
+                    return Some(true);
+                }
+                hi
+            }
+            None => self.far_upper_bound(d)?,
+        };
+        // e^hi ≤ 1/L(−hi) for a lower bound L of e^(−hi).
+        if hi <= 8.0 && num * exp_lower_bound(-hi) > den {
+            return Some(false);
+        }
+        None
+    }
+
+    /// The exact test: near the mode f(k)/f(m) as a product of probability
+    /// ratios, further out ln f(k)/f(m) by Stirling's series.
+    fn exact(&mut self, k: f64, vt: f64) -> bool {
+        let BtrsTest { n, nf, r, m, .. } = *self;
         if (k - m).abs() <= 15.0 {
             // Near the mode, f(k)/f(m) as a product of the ratios
             // f(i)/f(i − 1) = (n + 1)r/i − r, without logarithms
             // (Hörmann's step 3.3, as in BTPE).
             let nr = (nf + 1.0) * r;
+            let mut vt = vt;
             let mut f = 1.0;
             let mut i = m.min(k) + 1.0;
             while i <= m.max(k) {
@@ -399,18 +515,36 @@ fn btrs_rest<R: rand::Rng + ?Sized>(
             }
             return vt <= f;
         }
-        if h.is_nan() {
-            h = (m + 0.5) * ((m + 1.0) / (r * (nf - m + 1.0))).ln()
+        if self.h.is_nan() {
+            self.h = (m + 0.5) * ((m + 1.0) / (r * (nf - m + 1.0))).ln()
                 + stirling_correction(m as u64)
                 + stirling_correction(n - m as u64);
         }
         let nk = nf - k + 1.0;
-        let bound =
-            h + (nf + 1.0) * ((nf - m + 1.0) / nk).ln() + (k + 0.5) * (r * nk / (k + 1.0)).ln()
-                - stirling_correction(k as u64)
-                - stirling_correction(n - k as u64);
+        let bound = self.h
+            + (nf + 1.0) * ((nf - m + 1.0) / nk).ln()
+            + (k + 0.5) * (r * nk / (k + 1.0)).ln()
+            - stirling_correction(k as u64)
+            - stirling_correction(n - k as u64);
         vt.ln() <= bound
-    })
+    }
+}
+
+/// A lower bound of eˣ for x ≥ −8, and 0 below: (T₅(x/4))⁴, T₅ the Taylor
+/// polynomial of degree 5, which is below e^y for every y (the remainder
+/// e^ξ·y⁶/720 is positive) and positive for y ≥ −2. Within 1.5 % of eˣ for
+/// |x| ≤ 4.
+#[inline(always)]
+fn exp_lower_bound(x: f64) -> f64 {
+    if x < -8.0 {
+        return 0.0;
+    }
+    let y = 0.25 * x;
+    let t = 1.0 + y * (1.0 + y * (0.5 + y * (1.0 / 6.0 + y * (1.0 / 24.0 + y * (1.0 / 120.0)))));
+    let t2 = t * t;
+    // Less a few rounding errors of the polynomial, so that the computed
+    // bound stays below eˣ where the two meet (near x = 0).
+    t2 * t2 * (1.0 - 4.0 * f64::EPSILON)
 }
 
 #[cfg(test)]
@@ -637,6 +771,121 @@ mod tests {
                 assert!((a - b).abs() <= 1e-12 * b.max(f64::MIN_POSITIVE), "{x}^{n}");
             }
         }
+    }
+
+    /// ln f(m ± d)/f(m) for d = 0, 1, …, `max_d` (fewer where m ± d leaves
+    /// [0, n]), as sums of ln(1 + x) over the ratios f(i)/f(i − 1) =
+    /// 1 + ((n + 1)p − i)/(iq): accurate to a few ulps per term.
+    fn exact_log_ratios(n: u64, p: f64, max_d: u64) -> (Vec<f64>, Vec<f64>) {
+        let (nf, q) = (n as f64, 1.0 - p);
+        let m = ((nf + 1.0) * p).floor() as u64;
+        let ln_ratio = |i: u64| (((nf + 1.0) * p - i as f64) / (i as f64 * q)).ln_1p();
+        let (mut up, mut down) = (vec![0.0], vec![0.0]);
+        for d in 1..=max_d {
+            if m + d <= n {
+                up.push(up[d as usize - 1] + ln_ratio(m + d));
+            }
+            if d <= m {
+                down.push(down[d as usize - 1] - ln_ratio(m - d + 1));
+            }
+        }
+        (up, down)
+    }
+
+    /// The (n, p) of the BTRS regime (p ≤ ½, n·p ≥ 30) the squeeze tests use:
+    /// small and large n·p·q, p near ½ and near 0.
+    fn btrs_grid() -> Vec<(u64, f64)> {
+        let mut grid = vec![];
+        for n in [
+            60, 61, 100, 150, 299, 1000, 3_000, 10_000, 100_000, 1_000_000,
+        ] {
+            for p in [
+                0.5, 0.499, 0.45, 0.3, 0.2, 0.1, 0.05, 0.03, 0.01, 1e-3, 1e-4,
+            ] {
+                if n as f64 * p >= INVERSION_MAX_MEAN {
+                    grid.push((n, p));
+                }
+            }
+        }
+        grid
+    }
+
+    #[test]
+    fn the_squeeze_bounds_hold_for_the_exact_log_ratio() {
+        // t − ρ ≤ ln f(m ± d)/f(m) ≤ t + ρ wherever the bounds reach, and the
+        // concave extension above it beyond. Rounding of the exact sums is
+        // below 1e-12; the bounds' margin is above 1e-7 in this grid.
+        let mut checked = 0;
+        for (n, p) in btrs_grid() {
+            let nf = n as f64;
+            let test = BtrsTest::new(n, nf, p, &btrs_hat(nf, p));
+            let max_d = (2.0 * test.npq) as u64 + 20;
+            let (up, down) = exact_log_ratios(n, p, max_d);
+            for side in [&up, &down] {
+                for (d, &exact) in side.iter().enumerate() {
+                    let d = d as f64;
+                    let tol = 1e-12 * (1.0 + exact.abs());
+                    match test.log_ratio_bounds(d) {
+                        Some((lo, hi)) => {
+                            assert!(
+                                lo - tol <= exact && exact <= hi + tol,
+                                "n={n} p={p} d={d}: {exact} outside [{lo}, {hi}]"
+                            );
+                            checked += 1;
+                        }
+                        None => {
+                            let hi = test.far_upper_bound(d).unwrap();
+                            assert!(exact <= hi + tol, "n={n} p={p} d={d}: {exact} > {hi}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 100_000, "{checked} distances checked");
+    }
+
+    #[test]
+    fn the_exponential_lower_bound_is_below_and_near_the_exponential() {
+        for i in -1200..=1200 {
+            let x = i as f64 / 100.0;
+            let (lb, e) = (exp_lower_bound(x), x.exp());
+            assert!((0.0..=e).contains(&lb), "x={x}: {lb} vs {e}");
+            if x.abs() <= 4.0 {
+                assert!(lb >= 0.985 * e, "x={x}: {lb} vs {e}");
+            }
+            if x < -8.0 {
+                assert_eq!(lb, 0.0);
+            }
+        }
+    }
+
+    #[test]
+    fn the_squeeze_decides_as_the_exact_test() {
+        // Candidates as BTRS draws them, outside the box and inside; wherever
+        // the squeeze decides, the exact test must decide the same.
+        let mut r = rng(11);
+        let (mut decided, mut total) = (0u64, 0u64);
+        for (n, p) in btrs_grid() {
+            let nf = n as f64;
+            let hat = btrs_hat(nf, p);
+            let mut test = BtrsTest::new(n, nf, p, &hat);
+            for _ in 0..4_000 {
+                let (Candidate { k, us, v }, _) = hat.candidate(&mut r);
+                if !(0.0..=nf).contains(&k) {
+                    continue;
+                }
+                total += 1;
+                let us2 = us * us;
+                let squeeze = test.squeeze(k, v * test.alpha * us2, test.a + test.b * us2);
+                let exact = test.exact(k, v * test.alpha / (test.a / us2 + test.b));
+                if let Some(accept) = squeeze {
+                    decided += 1;
+                    assert_eq!(accept, exact, "n={n} p={p} k={k} us={us} v={v}");
+                }
+            }
+        }
+        // The squeeze spares the exact test for most candidates.
+        assert!(decided * 10 > total * 7, "{decided} of {total} decided");
     }
 
     #[test]
