@@ -287,7 +287,8 @@ fn stirling_correction(k: u64) -> f64 {
 
 /// The hat of a transformed rejection (BTRS or PTRS) for one distribution:
 /// what a candidate and the squeeze box need. A candidate is
-/// ⌊(2a/u_s + b)·u + c + c2⌋, added in that order.
+/// ⌊2a·(u/u_s) + (b·u + c + c2)⌋, that is ⌊(2a/u_s + b)·u + c + c2⌋ in an
+/// order that keeps the division off the path from the parameters.
 #[derive(Clone, Copy)]
 struct Hat {
     a: f64,
@@ -313,7 +314,9 @@ impl Hat {
         let u = uniform(rng) - 0.5;
         let v = uniform(rng);
         let us = 0.5 - u.abs();
-        let k = floor((2.0 * self.a / us + self.b) * u + self.c + self.c2);
+        // (2a/u_s + b)·u as 2a·(u/u_s) + b·u: the division depends on the
+        // uniforms only, so it is off the path from n to the count.
+        let k = floor(2.0 * self.a * (u / us) + (self.b * u + self.c + self.c2));
         (Candidate { k, us, v }, us >= 0.07 && v <= self.v_r)
     }
 
@@ -358,7 +361,7 @@ fn btrs<R: rand::Rng + ?Sized>(rng: &mut R, n: u64, nf: f64, p: f64) -> u64 {
 /// The hat of BTRS for Binomial(n, p), p ≤ ½.
 #[inline(always)]
 fn btrs_hat(nf: f64, p: f64) -> Hat {
-    let spq = (nf * p * (1.0 - p)).sqrt();
+    let spq = (nf * (p * (1.0 - p))).sqrt();
     let b = 1.15 + 2.53 * spq;
     Hat {
         a: -0.0873 + 0.0248 * b + 0.01 * p,
