@@ -15,7 +15,7 @@ use crate::dist::{Quantile, std_normal_cdf, std_normal_quantile};
 use crate::metrics::{Layout, col, stream_col};
 use crate::model::{BudgetMode, Model, Payer, Policy};
 use crate::rng::{self, EngineRng};
-use crate::sampler::{binomial, poisson};
+use crate::sampler::{binomial, binomial_f64, poisson_f64};
 
 /// How many replications to run and with which seed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -799,14 +799,11 @@ impl Draw for Process {
     const PROCESS: bool = true;
     #[inline(always)]
     fn draw(rng: &mut EngineRng, n: f64, p: f64) -> f64 {
-        // Counts are whole numbers far below 2⁶³: the conversions go through
-        // i64, which x86-64 converts in one instruction each way.
-        debug_assert!(n >= 0.0, "a count below zero: {n}");
-        binomial(rng, n as i64 as u64, p) as i64 as f64
+        binomial_f64(rng, n, p)
     }
     #[inline(always)]
     fn arrivals(rng: &mut EngineRng, mean: f64) -> f64 {
-        poisson(rng, mean) as i64 as f64
+        poisson_f64(rng, mean)
     }
     fn start(rng: &mut EngineRng, households: f64, mean: f64) -> f64 {
         if households < 1.0 {

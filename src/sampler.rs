@@ -48,7 +48,33 @@ pub fn binomial<R: rand::Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
     let k = if nf * pp < INVERSION_MAX_MEAN {
         inversion(rng, n, nf, pp)
     } else {
-        btrs(rng, n, nf, pp)
+        count(btrs(rng, n, nf, pp))
+    };
+    if flip { n - k } else { k }
+}
+
+/// [`binomial`] for a count held as a float, as the engine holds its
+/// states: `n` a whole number in [0, 2⁵³), the same draws. The count comes
+/// back as a float without the conversions to and from an integer, which
+/// would lie on the path from one draw to the next.
+#[inline(always)]
+pub fn binomial_f64<R: rand::Rng + ?Sized>(rng: &mut R, n: f64, p: f64) -> f64 {
+    debug_assert!(
+        n == n.trunc() && (0.0..9_007_199_254_740_992.0).contains(&n),
+        "not a count: {n}"
+    );
+    if n < 1.0 || p.is_nan() || p <= 0.0 {
+        return 0.0;
+    }
+    if p >= 1.0 {
+        return n;
+    }
+    let (pp, flip) = if p > 0.5 { (1.0 - p, true) } else { (p, false) };
+    let whole = n as i64 as u64;
+    let k = if n * pp < INVERSION_MAX_MEAN {
+        inversion(rng, whole, n, pp) as i64 as f64
+    } else {
+        btrs(rng, whole, n, pp)
     };
     if flip { n - k } else { k }
 }
@@ -62,6 +88,20 @@ pub fn poisson<R: rand::Rng + ?Sized>(rng: &mut R, mean: f64) -> u64 {
     }
     if mean < POISSON_INVERSION_MAX_MEAN {
         poisson_inversion(rng, mean)
+    } else {
+        count(ptrs(rng, mean))
+    }
+}
+
+/// [`poisson`] with the count as a float, as the engine holds it (see
+/// [`binomial_f64`]): the same draws.
+#[inline(always)]
+pub fn poisson_f64<R: rand::Rng + ?Sized>(rng: &mut R, mean: f64) -> f64 {
+    if mean.is_nan() || mean <= 0.0 {
+        return 0.0;
+    }
+    if mean < POISSON_INVERSION_MAX_MEAN {
+        poisson_inversion(rng, mean) as i64 as f64
     } else {
         ptrs(rng, mean)
     }
@@ -97,7 +137,7 @@ fn poisson_inversion<R: rand::Rng + ?Sized>(rng: &mut R, mean: f64) -> u64 {
 /// Poisson random variables", *Insurance: Mathematics and Economics* 12,
 /// 39–45. The exact test uses ln k! through Stirling's series. As in
 /// [`btrs`], the squeeze box is decided here and the rest out of line.
-fn ptrs<R: rand::Rng + ?Sized>(rng: &mut R, mean: f64) -> u64 {
+fn ptrs<R: rand::Rng + ?Sized>(rng: &mut R, mean: f64) -> f64 {
     let slam = mean.sqrt();
     let b = 0.931 + 2.53 * slam;
     let hat = Hat {
@@ -109,14 +149,14 @@ fn ptrs<R: rand::Rng + ?Sized>(rng: &mut R, mean: f64) -> u64 {
     };
     let (first, inside) = hat.candidate(rng);
     if inside {
-        return count(first.k);
+        return first.k;
     }
     ptrs_rest(rng, mean, &hat, first)
 }
 
 /// PTRS from a candidate outside the squeeze box (see [`btrs_rest`]).
 #[inline(never)]
-fn ptrs_rest<R: rand::Rng + ?Sized>(rng: &mut R, mean: f64, hat: &Hat, first: Candidate) -> u64 {
+fn ptrs_rest<R: rand::Rng + ?Sized>(rng: &mut R, mean: f64, hat: &Hat, first: Candidate) -> f64 {
     let Hat { a, b, .. } = *hat;
     let inv_alpha = 1.1239 + 1.1328 / (b - 3.4);
     let log_mean = mean.ln();
@@ -329,15 +369,15 @@ impl Hat {
         rng: &mut R,
         first: Candidate,
         mut exact: impl FnMut(Candidate) -> bool,
-    ) -> u64 {
+    ) -> f64 {
         let mut cand = first;
         loop {
             if exact(cand) {
-                return count(cand.k);
+                return cand.k;
             }
             let (next, inside) = self.candidate(rng);
             if inside {
-                return count(next.k);
+                return next.k;
             }
             cand = next;
         }
@@ -349,11 +389,11 @@ impl Hat {
 /// candidates after a rejection are in [`btrs_rest`], out of line, so that
 /// the logarithms it calls do not make this part save and restore its
 /// values around them.
-fn btrs<R: rand::Rng + ?Sized>(rng: &mut R, n: u64, nf: f64, p: f64) -> u64 {
+fn btrs<R: rand::Rng + ?Sized>(rng: &mut R, n: u64, nf: f64, p: f64) -> f64 {
     let hat = btrs_hat(nf, p);
     let (first, inside) = hat.candidate(rng);
     if inside {
-        return count(first.k);
+        return first.k;
     }
     btrs_rest(rng, n, nf, p, &hat, first)
 }
@@ -383,7 +423,7 @@ fn btrs_rest<R: rand::Rng + ?Sized>(
     p: f64,
     hat: &Hat,
     first: Candidate,
-) -> u64 {
+) -> f64 {
     let mut test = BtrsTest::new(n, nf, p, hat);
     hat.accept_from(rng, first, |c| test.accepts(c))
 }
@@ -889,6 +929,58 @@ mod tests {
         }
         // The squeeze spares the exact test for most candidates.
         assert!(decided * 10 > total * 7, "{decided} of {total} decided");
+    }
+
+    #[test]
+    fn the_float_counts_give_the_same_draws() {
+        let mut checked = 0;
+        for n in [
+            0u64,
+            1,
+            2,
+            7,
+            40,
+            299,
+            300,
+            1000,
+            65_536,
+            65_537,
+            1_000_000,
+            1 << 40,
+        ] {
+            for p in [
+                f64::NAN,
+                -0.1,
+                0.0,
+                1e-9,
+                1e-3,
+                0.02,
+                0.1,
+                0.5,
+                0.7,
+                0.999,
+                1.0,
+                1.5,
+            ] {
+                let (mut a, mut b) = (rng(n ^ p.to_bits()), rng(n ^ p.to_bits()));
+                for _ in 0..200 {
+                    let (x, y) = (binomial(&mut a, n, p), binomial_f64(&mut b, n as f64, p));
+                    assert_eq!(x as f64, y, "n={n} p={p}");
+                    checked += 1;
+                }
+            }
+        }
+        for mean in [f64::NAN, -1.0, 0.0, 0.3, 5.0, 14.9, 15.0, 80.0, 1e6] {
+            let (mut a, mut b) = (rng(mean.to_bits()), rng(mean.to_bits()));
+            for _ in 0..200 {
+                assert_eq!(
+                    poisson(&mut a, mean) as f64,
+                    poisson_f64(&mut b, mean),
+                    "mean={mean}"
+                );
+            }
+        }
+        assert_eq!(checked, 12 * 12 * 200);
     }
 
     #[test]
