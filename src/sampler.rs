@@ -257,10 +257,13 @@ fn zero_probability(n: u64, nf: f64, p: f64) -> f64 {
 /// [`ZERO_BOUND_SLACK`]. Useful for a mean below about 1.6, negative above.
 #[inline(always)]
 fn zero_lower_bound(nf: f64, p: f64) -> f64 {
+    // S₂ = S₁(S₁ − p)/2 and S₃ = S₂(S₁ − 2p)/3, grouped so that few
+    // operations wait on n (rounding moves the bound by far less than the
+    // slack, and the bound only decides draws that are 0 anyway).
     let s1 = nf * p;
-    let s2 = s1 * (nf - 1.0) * p * 0.5;
-    let s3 = s2 * (nf - 2.0) * p * (1.0 / 3.0);
-    1.0 - s1 + s2 - s3 - ZERO_BOUND_SLACK
+    let s2 = (0.5 * s1) * (s1 - p);
+    let s3 = s2 * ((s1 - 2.0 * p) * (1.0 / 3.0));
+    ((1.0 - ZERO_BOUND_SLACK) - s1) + (s2 - s3)
 }
 
 /// More than the rounding error of [`zero_probability`] (relative error
