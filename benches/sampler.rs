@@ -1,14 +1,16 @@
 //! The samplers alone: nanoseconds per draw of the binomial and the Poisson
 //! for small and large means, against `rand_distr` constructed per draw (as
-//! the engine would have to, since n, p and the mean change with every call).
+//! the engine would have to, since n, p and the mean change with every call),
+//! and in chains where each draw's n depends on the draw before, as in the
+//! engine's monthly loop.
 
 use std::hint::black_box;
 
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use rand::SeedableRng;
 use rand_distr::Distribution;
 use rand_xoshiro::Xoshiro256PlusPlus;
-use wijkbudget::sampler::{binomial, poisson};
+use wijkbudget::sampler::{binomial, binomial_f64, poisson};
 
 /// (n, p): means from 0.1 to 5,000,000, with several around the switch from
 /// inversion to BTRS.
@@ -67,5 +69,30 @@ fn poisson_draws(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, binomial_draws, poisson_draws);
+/// Pairs of dependent draws as the engine makes them for a level: those who
+/// leave, Binomial(n, 0.05), then those who escalate among who stay,
+/// Binomial(n − out, 0.02); the next pair waits on both. Nanoseconds per
+/// draw: the latency of a draw, where the other benches measure its
+/// throughput. n = 200 draws by inversion (means 10 and 4), 2,000 by BTRS
+/// (100 and 38), 100,000 by BTRS with a large mean.
+fn dependent_draws(c: &mut Criterion) {
+    let mut group = c.benchmark_group("binomial_chain");
+    group.throughput(Throughput::Elements(2));
+    for n0 in [200.0, 2_000.0, 100_000.0] {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
+        let mut n: f64 = n0;
+        group.bench_function(BenchmarkId::new("wijkbudget", n0), |b| {
+            b.iter(|| {
+                let out = binomial_f64(&mut rng, n, 0.05);
+                let esc = binomial_f64(&mut rng, n - out, 0.02);
+                // Back to n, through both draws.
+                n = n - out - esc + (out + esc);
+                n
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, binomial_draws, poisson_draws, dependent_draws);
 criterion_main!(benches);
