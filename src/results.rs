@@ -478,7 +478,7 @@ impl ComparisonAcc {
 
 /// The standard error a difference of two independent samples' means would have.
 fn unpaired_se(a: &StatAcc, b: &StatAcc) -> f64 {
-    (a.finish().se.powi(2) + b.finish().se.powi(2)).sqrt()
+    (a.sd_se().1.powi(2) + b.sd_se().1.powi(2)).sqrt()
 }
 
 /// Builds the [`Summary`] of a run replication by replication, so a run
@@ -714,8 +714,9 @@ fn summarize_variant(model: &Model, acc: &VariantAcc) -> VariantSummary {
             acc.year_overruns.get(last).copied().unwrap_or(0),
             n,
         ),
-        overrun: acc.horizon[col::OVERRUN].finish(),
-        total_cost: acc.horizon[col::TOTAL_COST].finish(),
+        // Already summarised with the other horizon statistics.
+        overrun: horizon[&acc.layout.defs[col::OVERRUN].key],
+        total_cost: horizon[&acc.layout.defs[col::TOTAL_COST].key],
     };
     let assumptions = model
         .params

@@ -136,13 +136,21 @@ impl StatAcc {
         }
     }
 
+    /// The sample standard deviation and the standard error of the mean
+    /// (both 0 for fewer than two values), without the quantiles.
+    pub fn sd_se(&self) -> (f64, f64) {
+        let n = self.n;
+        let var = if n > 1 { self.m2 / (n - 1) as f64 } else { 0.0 };
+        let sd = var.max(0.0).sqrt();
+        (sd, if n == 0 { 0.0 } else { sd / (n as f64).sqrt() })
+    }
+
     pub fn finish(&self) -> Stat {
         let n = self.n;
         if n == 0 {
             return Stat::zero();
         }
-        let var = if n > 1 { self.m2 / (n - 1) as f64 } else { 0.0 };
-        let sd = var.max(0.0).sqrt();
+        let (sd, se) = self.sd_se();
         let q: Box<dyn Fn(f64) -> f64> = match &self.sketch {
             Some(sk) => Box::new(move |p| sk.quantile(p).clamp(self.min, self.max)),
             None => {
@@ -154,7 +162,7 @@ impl StatAcc {
         Stat {
             mean: self.mean,
             sd,
-            se: sd / (n as f64).sqrt(),
+            se,
             p5: q(0.05),
             p25: q(0.25),
             p50: q(0.50),
