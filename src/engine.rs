@@ -713,7 +713,7 @@ impl Rates {
     /// stratum `s`, given the case-finding effect.
     #[inline]
     pub fn incidence_monthly(&self, s: usize, k: usize, case_finding: f64) -> f64 {
-        self.incidence[s * self.n_streams + k] * (1.0 + case_finding) / 12.0
+        needs_per_month(self.incidence[s * self.n_streams + k], case_finding)
     }
 
     /// Expected steady state of one cell under constant rates: (clients per
@@ -1082,7 +1082,7 @@ fn months<D: Draw>(
             for (s, &hs) in h.iter().enumerate() {
                 per_year += hs * r.incidence[s * nk + k];
             }
-            let expected = per_year * (1.0 + e.case_finding) / 12.0;
+            let expected = needs_per_month(per_year, e.case_finding);
             let new = D::arrivals(rng, expected);
             let lv = leavers[k];
             let rel = D::draw(rng, lv, (r.relapse[k] * e.relapse).min(1.0));
@@ -1321,6 +1321,14 @@ fn months<D: Draw>(
             prevention_budget = r.prev_budget + reinvest_total;
         }
     }
+}
+
+/// Expected new needs per month from expected needs per year (before
+/// prevention), given the case-finding effect: the one formula for a
+/// household and for a stream's sum over strata.
+#[inline]
+fn needs_per_month(per_year: f64, case_finding: f64) -> f64 {
+    per_year * (1.0 + case_finding) / 12.0
 }
 
 /// A non-negative count rounded half away from zero, as `f64::round`, without

@@ -43,13 +43,8 @@ pub fn binomial<R: rand::Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
     if p >= 1.0 {
         return n;
     }
-    let (pp, flip) = if p > 0.5 { (1.0 - p, true) } else { (p, false) };
-    let nf = to_f64(n);
-    let k = if nf * pp < INVERSION_MAX_MEAN {
-        inversion(rng, n, nf, pp)
-    } else {
-        count(btrs(rng, n, nf, pp))
-    };
+    let (k, flip) = draw_reduced(rng, n, to_f64(n), p);
+    let k = count(k);
     if flip { n - k } else { k }
 }
 
@@ -69,14 +64,23 @@ pub fn binomial_f64<R: rand::Rng + ?Sized>(rng: &mut R, n: f64, p: f64) -> f64 {
     if p >= 1.0 {
         return n;
     }
-    let (pp, flip) = if p > 0.5 { (1.0 - p, true) } else { (p, false) };
-    let whole = n as i64 as u64;
-    let k = if n * pp < INVERSION_MAX_MEAN {
-        inversion(rng, whole, n, pp) as i64 as f64
-    } else {
-        btrs(rng, whole, n, pp)
-    };
+    let (k, flip) = draw_reduced(rng, n as i64 as u64, n, p);
     if flip { n - k } else { k }
+}
+
+/// What [`binomial`] and [`binomial_f64`] share, for n ≥ 1 (`nf` = n) and
+/// 0 < p < 1: the count of Binomial(n, p') with p' = min(p, 1 − p) by the
+/// method for its mean, as a float, and whether p was flipped (the count of
+/// Binomial(n, p) is then n minus it).
+#[inline(always)]
+fn draw_reduced<R: rand::Rng + ?Sized>(rng: &mut R, n: u64, nf: f64, p: f64) -> (f64, bool) {
+    let (pp, flip) = if p > 0.5 { (1.0 - p, true) } else { (p, false) };
+    let k = if nf * pp < INVERSION_MAX_MEAN {
+        inversion(rng, n, nf, pp) as i64 as f64
+    } else {
+        btrs(rng, n, nf, pp)
+    };
+    (k, flip)
 }
 
 /// Draws from Poisson(`mean`) exactly: inversion below a mean of 15, PTRS
