@@ -17,6 +17,7 @@ pub mod dist;
 pub mod engine;
 pub mod export;
 pub mod fmt;
+pub mod lanes;
 pub mod metrics;
 pub mod model;
 pub mod report;

@@ -3,10 +3,17 @@
 //! A replication's randomness comes only from these three numbers, never from
 //! the thread that runs it or from the other variants in the run, so results
 //! are bit-identical for any number of threads and common random numbers hold
-//! across variants (STYLE.md §8).
+//! across variants (STYLE.md §8). [`RngLanes`] runs the generators of several
+//! replications side by side; each lane gives the numbers its own generator
+//! would.
+
+use std::convert::Infallible;
 
 use rand::SeedableRng;
+use rand::TryRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
+
+use crate::lanes::{F, Mask};
 
 /// The generator used everywhere in the engine.
 pub type EngineRng = Xoshiro256PlusPlus;
@@ -48,10 +55,203 @@ pub fn open01<R: rand::Rng + ?Sized>(rng: &mut R) -> f64 {
     ((rng.next_u64() >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
 }
 
+/// The xoshiro256++ generators of `N` lanes, their state word by word, so
+/// that one step of every lane is a few vector instructions. Lane `i` gives
+/// exactly the numbers of the [`EngineRng`] it was made from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RngLanes<const N: usize> {
+    s: [[u64; N]; 4],
+}
+
+/// The ++ output and the state step of xoshiro256++ (Blackman and Vigna),
+/// on words or on lanes of words alike.
+macro_rules! xoshiro_step {
+    ($s0:expr, $s1:expr, $s2:expr, $s3:expr) => {{
+        let (s0, s1, s2, s3) = ($s0, $s1, $s2, $s3);
+        let out = s0.wrapping_add(s3).rotate_left(23).wrapping_add(s0);
+        let t = s1 << 17;
+        let s2 = s2 ^ s0;
+        let s3 = s3 ^ s1;
+        let s1 = s1 ^ s2;
+        let s0 = s0 ^ s3;
+        (out, [s0, s1, s2 ^ t, s3.rotate_left(45)])
+    }};
+}
+
+impl<const N: usize> RngLanes<N> {
+    /// The lanes of these generators, in order.
+    pub fn new(gens: [EngineRng; N]) -> Self {
+        let mut s = [[0u64; N]; 4];
+        for (i, g) in gens.iter().enumerate() {
+            let bytes = g.state();
+            for (w, word) in s.iter_mut().enumerate() {
+                let mut b = [0u8; 8];
+                b.copy_from_slice(&bytes[w * 8..w * 8 + 8]);
+                word[i] = u64::from_le_bytes(b);
+            }
+        }
+        RngLanes { s }
+    }
+
+    /// The streams of (seed, replication `reps[i]`, purpose) in lane `i`.
+    pub fn streams(seed: u64, reps: [u64; N], purpose: u64) -> Self {
+        Self::new(reps.map(|r| stream(seed, r, purpose)))
+    }
+
+    /// The next word of each lane in `active`; the other lanes neither
+    /// advance nor give a meaningful word.
+    #[inline(always)]
+    pub fn next_u64(&mut self, active: Mask<N>) -> [u64; N] {
+        let mut out = [0u64; N];
+        let mut next = [[0u64; N]; 4];
+        for i in 0..N {
+            let (o, n) = xoshiro_step!(self.s[0][i], self.s[1][i], self.s[2][i], self.s[3][i]);
+            out[i] = o;
+            for w in 0..4 {
+                next[w][i] = n[w];
+            }
+        }
+        for w in 0..4 {
+            self.s[w] = active.select_u64(next[w], self.s[w]);
+        }
+        out
+    }
+
+    /// A uniform in [0, 1) with 53 random bits in each lane of `active`, as
+    /// the scalar samplers draw it: (word >> 11)·2⁻⁵³. The conversion goes
+    /// through two exact halves, since a vector of 64-bit integers has no
+    /// conversion instruction before AVX-512; the value is the same.
+    #[inline(always)]
+    pub fn uniform(&mut self, active: Mask<N>) -> F<N> {
+        const TWO_52: f64 = 4_503_599_627_370_496.0;
+        const TWO_84: f64 = 19_342_813_113_834_066_795_298_816.0;
+        let words = self.next_u64(active);
+        let mut out = [0.0; N];
+        for i in 0..N {
+            let v = words[i] >> 11;
+            let lo = f64::from_bits(TWO_52.to_bits() | (v & 0xffff_ffff)) - TWO_52;
+            let hi = f64::from_bits(TWO_84.to_bits() | (v >> 32)) - TWO_84;
+            out[i] = (hi + lo) * (1.0 / (1u64 << 53) as f64);
+        }
+        F(out)
+    }
+
+    /// Lane `i` as a generator of its own, for the rare paths that leave the
+    /// lockstep.
+    #[inline(always)]
+    pub fn lane(&mut self, i: usize) -> LaneRng<'_, N> {
+        LaneRng { s: &mut self.s, i }
+    }
+}
+
+/// One lane of an [`RngLanes`], a generator in its own right.
+pub struct LaneRng<'a, const N: usize> {
+    s: &'a mut [[u64; N]; 4],
+    i: usize,
+}
+
+impl<const N: usize> TryRng for LaneRng<'_, N> {
+    type Error = Infallible;
+
+    #[inline]
+    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
+        self.try_next_u64().map(|x| (x >> 32) as u32)
+    }
+
+    #[inline]
+    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
+        let i = self.i;
+        let s = &mut *self.s;
+        let (out, n) = xoshiro_step!(s[0][i], s[1][i], s[2][i], s[3][i]);
+        for w in 0..4 {
+            s[w][i] = n[w];
+        }
+        Ok(out)
+    }
+
+    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), Infallible> {
+        for chunk in dest.chunks_mut(8) {
+            let x = self.try_next_u64()?.to_le_bytes();
+            chunk.copy_from_slice(&x[..chunk.len()]);
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use rand::Rng;
+
+    #[test]
+    fn each_lane_gives_the_numbers_of_its_own_generator() {
+        let seeds = [0u64, 1, 0xdead_beef, u64::MAX];
+        let mut lanes = RngLanes::new(seeds.map(|s| stream(s, 2, 3)));
+        let mut own = seeds.map(|s| stream(s, 2, 3));
+        // Lanes advance only where active; a lane taken alone continues its
+        // own sequence; uniforms are the scalar samplers' uniforms.
+        let patterns = [
+            [1.0, 1.0, 1.0, 1.0],
+            [1.0, 0.0, 1.0, 0.0],
+            [0.0; 4],
+            [0.0, 0.0, 0.0, 1.0],
+        ];
+        for step in 0..400 {
+            let pattern = patterns[step % 4];
+            let active = F(pattern).gt(0.5);
+            match step % 3 {
+                0 => {
+                    let words = lanes.next_u64(active);
+                    for (i, g) in own.iter_mut().enumerate() {
+                        if active.test(i) {
+                            assert_eq!(words[i], g.next_u64(), "step {step} lane {i}");
+                        }
+                    }
+                }
+                1 => {
+                    let u = lanes.uniform(active);
+                    for (i, g) in own.iter_mut().enumerate() {
+                        if active.test(i) {
+                            let want = (g.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
+                            assert_eq!(u.0[i].to_bits(), want.to_bits(), "step {step} lane {i}");
+                        }
+                    }
+                }
+                _ => {
+                    for (i, g) in own.iter_mut().enumerate() {
+                        assert_eq!(
+                            lanes.lane(i).next_u64(),
+                            g.next_u64(),
+                            "step {step} lane {i}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn uniforms_convert_every_bit() {
+        // With s0 = 0 the next word is rotl(s3, 23): set it to each edge word.
+        let words = [
+            0u64,
+            1 << 11,
+            u64::MAX,
+            1 << 63,
+            0x0000_1fff_ffff_f800,
+            0xffff_e000_0000_0000,
+        ];
+        for w in words {
+            let mut lanes = RngLanes::<1> {
+                s: [[0], [0], [0], [w.rotate_right(23)]],
+            };
+            let u = lanes.uniform(Mask::splat(true)).0[0];
+            assert_eq!(u, (w >> 11) as f64 * (1.0 / (1u64 << 53) as f64), "{w:#x}");
+            let before = lanes.clone();
+            let _ = lanes.next_u64(Mask::splat(false));
+            assert_eq!(lanes, before, "an inactive lane does not advance");
+        }
+    }
 
     #[test]
     fn streams_differ_by_each_coordinate() {

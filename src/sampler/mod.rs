@@ -20,6 +20,15 @@
 //!
 //! The samplers draw their uniforms from the generator in a fixed order, so a
 //! seed gives the same variates on every platform.
+//!
+//! [`lanes`] draws for several replications side by side with the same
+//! methods: each lane gives the draw of its own generator here.
+
+mod lanes;
+
+pub use lanes::{binomial_lanes, poisson_lanes};
+
+use crate::lanes::Real;
 
 /// Below this mean the binomial is drawn by inversion, at or above it by
 /// BTRS. The sequential search costs a few nanoseconds per step and BTRS
@@ -108,24 +117,45 @@ pub fn poisson_f64<R: rand::Rng + ?Sized>(rng: &mut R, mean: f64) -> f64 {
 #[inline(always)]
 fn poisson_inversion<R: rand::Rng + ?Sized>(rng: &mut R, mean: f64) -> u64 {
     let p0 = (-mean).exp();
-    let mut u = uniform(rng);
+    let u = uniform(rng);
     if u < p0 {
         return 0;
     }
-    loop {
-        let mut r = p0;
-        let mut x = 0u64;
-        // As in the binomial inversion: the tail beyond `SEARCH_MAX` is
-        // below 1e-100.
-        while x <= SEARCH_MAX {
-            if u < r {
-                return x;
-            }
-            u -= r;
-            x += 1;
-            r *= mean * RECIPROCALS[x as usize];
+    let ratio = |x: usize| mean * RECIPROCALS[x];
+    match search(u, p0, ratio) {
+        Some(x) => x,
+        None => search_again(rng, p0, ratio),
+    }
+}
+
+/// The sequential search of an inversion: the count x where the uniform `u`
+/// falls, walking the probabilities up from P(0) = `p0` with
+/// P(x) = P(x − 1)·`ratio(x)`; `None` beyond [`SEARCH_MAX`], where the
+/// tail has probability below 1e-100 for the means searched (restarting
+/// there keeps rounding from walking off the end).
+#[inline(always)]
+fn search(mut u: f64, p0: f64, ratio: impl Fn(usize) -> f64) -> Option<u64> {
+    let mut r = p0;
+    let mut x = 0u64;
+    while x <= SEARCH_MAX {
+        if u < r {
+            return Some(x);
         }
-        u = uniform(rng);
+        u -= r;
+        x += 1;
+        r *= ratio(x as usize);
+    }
+    None
+}
+
+/// The search again with new uniforms, after one walked beyond
+/// [`SEARCH_MAX`] (never seen in practice; out of line).
+#[inline(never)]
+fn search_again<R: rand::Rng + ?Sized>(rng: &mut R, p0: f64, ratio: impl Fn(usize) -> f64) -> u64 {
+    loop {
+        if let Some(x) = search(uniform(rng), p0, &ratio) {
+            return x;
+        }
     }
 }
 
@@ -135,20 +165,25 @@ fn poisson_inversion<R: rand::Rng + ?Sized>(rng: &mut R, mean: f64) -> u64 {
 /// 39–45. The exact test uses ln k! through Stirling's series. As in
 /// [`btrs`], the squeeze box is decided here and the rest out of line.
 fn ptrs<R: rand::Rng + ?Sized>(rng: &mut R, mean: f64) -> f64 {
-    let slam = mean.sqrt();
-    let b = 0.931 + 2.53 * slam;
-    let hat = Hat {
-        a: -0.059 + 0.02483 * b,
-        b,
-        c: mean,
-        c2: 0.43,
-        v_r: 0.9277 - 3.6224 / (b - 2.0),
-    };
+    let hat = ptrs_hat(mean);
     let (first, inside) = hat.candidate(rng);
     if inside {
         return first.k;
     }
     ptrs_rest(rng, mean, &hat, first)
+}
+
+/// The hat of PTRS for Poisson(`mean`), mean ≥ 15.
+#[inline(always)]
+fn ptrs_hat<T: Real>(mean: T) -> Hat<T> {
+    let b = mean.sqrt() * 2.53 + 0.931;
+    Hat {
+        a: b * 0.02483 + -0.059,
+        b,
+        c: mean,
+        c2: T::splat(0.43),
+        v_r: T::splat(0.9277) - T::splat(3.6224) / (b - 2.0),
+    }
 }
 
 /// PTRS from a candidate outside the squeeze box (see [`btrs_rest`]).
@@ -190,7 +225,7 @@ fn count(k: f64) -> u64 {
 /// instruction): truncate through i64 and step down for negative fractions.
 /// Exact for |x| < 2⁵² (−0 gives +0); beyond that, or for NaN, `f64::floor`.
 #[inline(always)]
-fn floor(x: f64) -> f64 {
+pub(crate) fn floor(x: f64) -> f64 {
     if x.abs() < 4_503_599_627_370_496.0 {
         let t = x as i64 as f64;
         if t > x { t - 1.0 } else { t }
@@ -245,22 +280,28 @@ fn zero_probability(n: u64, nf: f64, p: f64) -> f64 {
     if n <= POWI_MAX_N {
         pow_u16(1.0 - p, n as u32)
     } else {
-        (nf * (-p).ln_1p()).exp()
+        zero_probability_large(nf, p)
     }
+}
+
+/// P(0) = (1 − p)ⁿ beyond [`POWI_MAX_N`].
+#[inline]
+fn zero_probability_large(nf: f64, p: f64) -> f64 {
+    (nf * (-p).ln_1p()).exp()
 }
 
 /// A lower bound of P(0) = (1 − p)ⁿ for the cheap early zero: Bonferroni's
 /// 1 − S₁ + S₂ − S₃ with S_j = C(n, j)·p^j (exact for n ≤ 2), less
 /// [`ZERO_BOUND_SLACK`]. Useful for a mean below about 1.6, negative above.
 #[inline(always)]
-fn zero_lower_bound(nf: f64, p: f64) -> f64 {
+fn zero_lower_bound<T: Real>(nf: T, p: T) -> T {
     // S₂ = S₁(S₁ − p)/2 and S₃ = S₂(S₁ − 2p)/3, grouped so that few
     // operations wait on n (rounding moves the bound by far less than the
     // slack, and the bound only decides draws that are 0 anyway).
     let s1 = nf * p;
-    let s2 = (0.5 * s1) * (s1 - p);
-    let s3 = s2 * ((s1 - 2.0 * p) * (1.0 / 3.0));
-    ((1.0 - ZERO_BOUND_SLACK) - s1) + (s2 - s3)
+    let s2 = (s1 * 0.5) * (s1 - p);
+    let s3 = s2 * ((s1 - p * 2.0) * (1.0 / 3.0));
+    (T::splat(1.0 - ZERO_BOUND_SLACK) - s1) + (s2 - s3)
 }
 
 /// More than the rounding error of [`zero_probability`] (relative error
@@ -271,7 +312,7 @@ const ZERO_BOUND_SLACK: f64 = 2e-11;
 /// Inversion by sequential search (p ≤ ½, n·p < 30), from P(0) = (1 − p)ⁿ.
 #[inline(always)]
 fn inversion<R: rand::Rng + ?Sized>(rng: &mut R, n: u64, nf: f64, p: f64) -> u64 {
-    let mut u = uniform(rng);
+    let u = uniform(rng);
     // Most draws of the monthly model are 0: decide that before the set-up,
     // and for a small mean even before computing P(0).
     if u < zero_lower_bound(nf, p) {
@@ -284,22 +325,12 @@ fn inversion<R: rand::Rng + ?Sized>(rng: &mut R, n: u64, nf: f64, p: f64) -> u64
     let q = 1.0 - p;
     let s = p / q;
     let a = (nf + 1.0) * s;
-    loop {
-        let mut r = p0;
-        let mut x = 0u64;
-        // The tail beyond `SEARCH_MAX` has probability below 1e-100 for a
-        // mean below 30; restarting there keeps rounding from walking off
-        // the end.
-        while x <= SEARCH_MAX {
-            if u < r {
-                return x.min(n);
-            }
-            u -= r;
-            x += 1;
-            r *= a * RECIPROCALS[x as usize] - s;
-        }
-        u = uniform(rng);
+    let ratio = |x: usize| a * RECIPROCALS[x] - s;
+    match search(u, p0, ratio) {
+        Some(x) => x,
+        None => search_again(rng, p0, ratio),
     }
+    .min(n)
 }
 
 /// Stirling's series correction: ln k! − [(k + ½) ln(k + 1) − (k + 1) + ½ ln 2π].
@@ -330,34 +361,45 @@ fn stirling_correction(k: u64) -> f64 {
 /// ⌊2a·(u/u_s) + (b·u + c + c2)⌋, that is ⌊(2a/u_s + b)·u + c + c2⌋ in an
 /// order that keeps the division off the path from the parameters.
 #[derive(Clone, Copy)]
-struct Hat {
-    a: f64,
-    b: f64,
-    c: f64,
-    c2: f64,
-    v_r: f64,
+struct Hat<T = f64> {
+    a: T,
+    b: T,
+    c: T,
+    c2: T,
+    v_r: T,
 }
 
 /// One candidate of a transformed rejection: k, with its uniforms.
 #[derive(Clone, Copy)]
-struct Candidate {
-    k: f64,
-    us: f64,
-    v: f64,
+struct Candidate<T = f64> {
+    k: T,
+    us: T,
+    v: T,
+}
+
+impl<T: Real> Hat<T> {
+    /// The candidate from the uniforms `u01` and `v`, and whether the
+    /// squeeze box accepts it (inside the box the hat and the distribution
+    /// agree).
+    #[inline(always)]
+    fn candidate_from(&self, u01: T, v: T) -> (Candidate<T>, T::Mask) {
+        let u = u01 - 0.5;
+        let us = T::splat(0.5) - u.abs();
+        // (2a/u_s + b)·u as 2a·(u/u_s) + b·u: the division depends on the
+        // uniforms only, so it is off the path from n to the count.
+        let k = ((self.a * 2.0) * (u / us) + ((self.b * u + self.c) + self.c2)).floor();
+        let inside = us.ge(T::splat(0.07)) & v.le(self.v_r);
+        (Candidate { k, us, v }, inside)
+    }
 }
 
 impl Hat {
-    /// The next candidate, and whether the squeeze box accepts it (inside
-    /// the box the hat and the distribution agree).
+    /// The next candidate, and whether the squeeze box accepts it.
     #[inline(always)]
     fn candidate<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> (Candidate, bool) {
-        let u = uniform(rng) - 0.5;
+        let u01 = uniform(rng);
         let v = uniform(rng);
-        let us = 0.5 - u.abs();
-        // (2a/u_s + b)·u as 2a·(u/u_s) + b·u: the division depends on the
-        // uniforms only, so it is off the path from n to the count.
-        let k = floor(2.0 * self.a * (u / us) + (self.b * u + self.c + self.c2));
-        (Candidate { k, us, v }, us >= 0.07 && v <= self.v_r)
+        self.candidate_from(u01, v)
     }
 
     /// The rejection loop from `first`, a candidate outside the squeeze
@@ -400,15 +442,15 @@ fn btrs<R: rand::Rng + ?Sized>(rng: &mut R, n: u64, nf: f64, p: f64) -> f64 {
 
 /// The hat of BTRS for Binomial(n, p), p ≤ ½.
 #[inline(always)]
-fn btrs_hat(nf: f64, p: f64) -> Hat {
-    let spq = (nf * (p * (1.0 - p))).sqrt();
-    let b = 1.15 + 2.53 * spq;
+fn btrs_hat<T: Real>(nf: T, p: T) -> Hat<T> {
+    let spq = (nf * (p * (T::splat(1.0) - p))).sqrt();
+    let b = spq * 2.53 + 1.15;
     Hat {
-        a: -0.0873 + 0.0248 * b + 0.01 * p,
+        a: (b * 0.0248 + -0.0873) + p * 0.01,
         b,
         c: nf * p + 0.5,
-        c2: 0.0,
-        v_r: 0.92 - 4.2 / b,
+        c2: T::splat(0.0),
+        v_r: T::splat(0.92) - T::splat(4.2) / b,
     }
 }
 
