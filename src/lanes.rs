@@ -84,6 +84,12 @@ impl<const N: usize> F<N> {
         self.0[i] = x;
     }
 
+    /// Lane-wise [`f64::abs`].
+    #[inline(always)]
+    pub fn abs(self) -> Self {
+        map(self.0, f64::abs)
+    }
+
     /// Lane-wise [`f64::min`].
     #[inline(always)]
     pub fn min(self, o: impl Into<Self>) -> Self {
@@ -112,6 +118,12 @@ impl<const N: usize> F<N> {
     #[inline(always)]
     pub fn gt(self, o: impl Into<Self>) -> Mask<N> {
         cmp(self.0, o.into().0, |a, b| a > b)
+    }
+
+    /// Lane-wise `self == o`.
+    #[inline(always)]
+    pub fn eq(self, o: impl Into<Self>) -> Mask<N> {
+        cmp(self.0, o.into().0, |a, b| a == b)
     }
 
     /// Lane-wise `self >= o`.
@@ -347,7 +359,10 @@ pub trait Real:
     + Neg<Output = Self>
 {
     /// The result of a comparison: `bool`, or a [`Mask`].
-    type Mask: Copy + BitAnd<Output = Self::Mask>;
+    type Mask: Copy
+        + BitAnd<Output = Self::Mask>
+        + BitOr<Output = Self::Mask>
+        + Not<Output = Self::Mask>;
     fn splat(x: f64) -> Self;
     fn sqrt(self) -> Self;
     fn abs(self) -> Self;
@@ -359,6 +374,10 @@ pub trait Real:
     fn floor(self) -> Self;
     fn ge(self, o: Self) -> Self::Mask;
     fn le(self, o: Self) -> Self::Mask;
+    fn gt(self, o: Self) -> Self::Mask;
+    fn lt(self, o: Self) -> Self::Mask;
+    /// `if m { a } else { b }`, lane by lane.
+    fn select(m: Self::Mask, a: Self, b: Self) -> Self;
 }
 
 impl Real for f64 {
@@ -379,6 +398,7 @@ impl Real for f64 {
     fn exp(self) -> Self {
         f64::exp(self)
     }
+
     #[inline(always)]
     fn clamp01(self) -> Self {
         self.clamp(0.0, 1.0)
@@ -395,6 +415,18 @@ impl Real for f64 {
     fn le(self, o: Self) -> bool {
         self <= o
     }
+    #[inline(always)]
+    fn gt(self, o: Self) -> bool {
+        self > o
+    }
+    #[inline(always)]
+    fn lt(self, o: Self) -> bool {
+        self < o
+    }
+    #[inline(always)]
+    fn select(m: bool, a: Self, b: Self) -> Self {
+        if m { a } else { b }
+    }
 }
 
 impl<const N: usize> Real for F<N> {
@@ -409,12 +441,13 @@ impl<const N: usize> Real for F<N> {
     }
     #[inline(always)]
     fn abs(self) -> Self {
-        map(self.0, f64::abs)
+        F::abs(self)
     }
     #[inline(always)]
     fn exp(self) -> Self {
         map(self.0, f64::exp)
     }
+
     #[inline(always)]
     fn clamp01(self) -> Self {
         map(self.0, |x| x.clamp(0.0, 1.0))
@@ -430,6 +463,18 @@ impl<const N: usize> Real for F<N> {
     #[inline(always)]
     fn le(self, o: Self) -> Mask<N> {
         F::le(self, o)
+    }
+    #[inline(always)]
+    fn gt(self, o: Self) -> Mask<N> {
+        F::gt(self, o)
+    }
+    #[inline(always)]
+    fn lt(self, o: Self) -> Mask<N> {
+        F::lt(self, o)
+    }
+    #[inline(always)]
+    fn select(m: Mask<N>, a: Self, b: Self) -> Self {
+        m.select(a, b)
     }
 }
 

@@ -61,7 +61,18 @@ pub fn open01<R: rand::Rng + ?Sized>(rng: &mut R) -> f64 {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RngLanes<const N: usize> {
     s: [[u64; N]; 4],
+    /// Whether [`RngLanes::uniform`] takes the AVX2 step (four lanes on a
+    /// processor that has it): the compiler leaves the portable step's
+    /// 64-bit rotations scalar, so this one is written by hand.
+    avx2: bool,
 }
+
+/// 2⁵² and 2⁸⁴: a word's low 32 and high 21 bits become exact doubles when
+/// put under their exponents.
+const TWO_52: f64 = 4_503_599_627_370_496.0;
+const TWO_84: f64 = 19_342_813_113_834_066_795_298_816.0;
+/// 2⁻⁵³: a 53-bit word to a uniform in [0, 1).
+const UNIT: f64 = 1.0 / (1u64 << 53) as f64;
 
 /// The ++ output and the state step of xoshiro256++ (Blackman and Vigna),
 /// on words or on lanes of words alike.
@@ -90,7 +101,18 @@ impl<const N: usize> RngLanes<N> {
                 word[i] = u64::from_le_bytes(b);
             }
         }
-        RngLanes { s }
+        #[cfg(target_arch = "x86_64")]
+        let avx2 = N == 4 && std::arch::is_x86_feature_detected!("avx2");
+        #[cfg(not(target_arch = "x86_64"))]
+        let avx2 = false;
+        RngLanes { s, avx2 }
+    }
+
+    /// These generators on the portable step only (for tests that compare
+    /// the two steps).
+    pub fn portable(mut self) -> Self {
+        self.avx2 = false;
+        self
     }
 
     /// The streams of (seed, replication `reps[i]`, purpose) in lane `i`.
@@ -123,17 +145,76 @@ impl<const N: usize> RngLanes<N> {
     /// conversion instruction before AVX-512; the value is the same.
     #[inline(always)]
     pub fn uniform(&mut self, active: Mask<N>) -> F<N> {
-        const TWO_52: f64 = 4_503_599_627_370_496.0;
-        const TWO_84: f64 = 19_342_813_113_834_066_795_298_816.0;
+        #[cfg(target_arch = "x86_64")]
+        if self.avx2 {
+            // SAFETY: `avx2` is set only for four lanes on a processor with
+            // AVX2 (see `new`).
+            return unsafe { self.uniform_avx2(active) };
+        }
         let words = self.next_u64(active);
         let mut out = [0.0; N];
         for i in 0..N {
             let v = words[i] >> 11;
             let lo = f64::from_bits(TWO_52.to_bits() | (v & 0xffff_ffff)) - TWO_52;
             let hi = f64::from_bits(TWO_84.to_bits() | (v >> 32)) - TWO_84;
-            out[i] = (hi + lo) * (1.0 / (1u64 << 53) as f64);
+            out[i] = (hi + lo) * UNIT;
         }
         F(out)
+    }
+
+    /// [`RngLanes::uniform`] for four lanes in AVX2 instructions: the same
+    /// step, the same masked update and the same exact conversion.
+    ///
+    /// # Safety
+    /// `N` is 4 and the processor has AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    unsafe fn uniform_avx2(&mut self, active: Mask<N>) -> F<N> {
+        use std::arch::x86_64::*;
+        debug_assert!(N == 4);
+        // SAFETY: with N = 4 every array read or written here is 256 bits,
+        // and unaligned loads and stores are used throughout.
+        unsafe {
+            let load = |w: &[u64; N]| _mm256_loadu_si256(w.as_ptr().cast());
+            let rotl = |x: __m256i, k: i32| {
+                _mm256_or_si256(
+                    _mm256_sll_epi64(x, _mm_cvtsi32_si128(k)),
+                    _mm256_srl_epi64(x, _mm_cvtsi32_si128(64 - k)),
+                )
+            };
+            let [s0, s1, s2, s3] = [
+                load(&self.s[0]),
+                load(&self.s[1]),
+                load(&self.s[2]),
+                load(&self.s[3]),
+            ];
+            let m = _mm256_loadu_si256((&raw const active).cast());
+            let out = _mm256_add_epi64(rotl(_mm256_add_epi64(s0, s3), 23), s0);
+            let t = _mm256_slli_epi64(s1, 17);
+            let n2 = _mm256_xor_si256(s2, s0);
+            let n3 = _mm256_xor_si256(s3, s1);
+            let n1 = _mm256_xor_si256(s1, n2);
+            let n0 = _mm256_xor_si256(s0, n3);
+            let next = [n0, n1, _mm256_xor_si256(n2, t), rotl(n3, 45)];
+            for (w, (old, new)) in [s0, s1, s2, s3].into_iter().zip(next).enumerate() {
+                let kept = _mm256_blendv_epi8(old, new, m);
+                _mm256_storeu_si256(self.s[w].as_mut_ptr().cast(), kept);
+            }
+            let v = _mm256_srli_epi64(out, 11);
+            let bits = |x: f64| _mm256_set1_epi64x(x.to_bits() as i64);
+            let lo = _mm256_or_si256(
+                _mm256_and_si256(v, _mm256_set1_epi64x(0xffff_ffff)),
+                bits(TWO_52),
+            );
+            let hi = _mm256_or_si256(_mm256_srli_epi64(v, 32), bits(TWO_84));
+            let lo = _mm256_sub_pd(_mm256_castsi256_pd(lo), _mm256_set1_pd(TWO_52));
+            let hi = _mm256_sub_pd(_mm256_castsi256_pd(hi), _mm256_set1_pd(TWO_84));
+            let u = _mm256_mul_pd(_mm256_add_pd(hi, lo), _mm256_set1_pd(UNIT));
+            let mut f = F([0.0; N]);
+            _mm256_storeu_pd(f.0.as_mut_ptr(), u);
+            f
+        }
     }
 
     /// Lane `i` as a generator of its own, for the rare paths that leave the
@@ -185,8 +266,14 @@ mod tests {
 
     #[test]
     fn each_lane_gives_the_numbers_of_its_own_generator() {
+        // On this processor's step (AVX2 where it has it) and the portable one.
         let seeds = [0u64, 1, 0xdead_beef, u64::MAX];
-        let mut lanes = RngLanes::new(seeds.map(|s| stream(s, 2, 3)));
+        let lanes = RngLanes::new(seeds.map(|s| stream(s, 2, 3)));
+        check_lanes_against_their_generators(lanes.clone(), seeds);
+        check_lanes_against_their_generators(lanes.portable(), seeds);
+    }
+
+    fn check_lanes_against_their_generators(mut lanes: RngLanes<4>, seeds: [u64; 4]) {
         let mut own = seeds.map(|s| stream(s, 2, 3));
         // Lanes advance only where active; a lane taken alone continues its
         // own sequence; uniforms are the scalar samplers' uniforms.
@@ -244,9 +331,14 @@ mod tests {
         for w in words {
             let mut lanes = RngLanes::<1> {
                 s: [[0], [0], [0], [w.rotate_right(23)]],
+                avx2: false,
             };
             let u = lanes.uniform(Mask::splat(true)).0[0];
-            assert_eq!(u, (w >> 11) as f64 * (1.0 / (1u64 << 53) as f64), "{w:#x}");
+            assert_eq!(u, (w >> 11) as f64 * UNIT, "{w:#x}");
+            // The same word in all four lanes of the AVX2 step.
+            let mut four = RngLanes::<4>::new(std::array::from_fn(|_| stream(0, 0, 0)));
+            four.s = [[0; 4], [0; 4], [0; 4], [w.rotate_right(23); 4]];
+            assert_eq!(four.uniform(Mask::splat(true)).0, [u; 4], "{w:#x}");
             let before = lanes.clone();
             let _ = lanes.next_u64(Mask::splat(false));
             assert_eq!(lanes, before, "an inactive lane does not advance");

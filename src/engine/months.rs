@@ -172,12 +172,15 @@ impl<'a, const N: usize> Simulator<'a, N> {
         }
         self.lanes.gather(&self.rates);
         self.rngs.clear();
-        self.rngs.extend(
-            self.prepared
-                .stream_purpose
-                .iter()
-                .map(|&p| RngLanes::streams(seed, reps, p)),
-        );
+        self.rngs
+            .extend(self.prepared.stream_purpose.iter().map(|&p| {
+                let rng = RngLanes::streams(seed, reps, p);
+                if build == Build::Portable {
+                    rng.portable()
+                } else {
+                    rng
+                }
+            }));
         let mut job = Months {
             rates: &self.rates,
             r: &self.lanes,
@@ -722,7 +725,11 @@ mod tests {
                 one.run(17, [reps[i]], [&values[i]], row);
             }
             let bits = |x: &[f64]| x.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
-            assert_eq!(bits(&best), bits(&alone), "model {v}: four lanes against one");
+            assert_eq!(
+                bits(&best),
+                bits(&alone),
+                "model {v}: four lanes against one"
+            );
             assert_eq!(bits(&portable), bits(&alone), "model {v}: portable build");
             // The lanes are different replications, not copies.
             assert_ne!(best[..len], best[len..2 * len], "model {v}");

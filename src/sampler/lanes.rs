@@ -13,9 +13,9 @@
 //! `ptrs_rest`), as do the rare restarts of a search.
 
 use super::{
-    Candidate, Hat, INVERSION_MAX_MEAN, POISSON_INVERSION_MAX_MEAN, POWI_MAX_N, RECIPROCALS,
-    SEARCH_MAX, btrs_hat, btrs_rest, ptrs_hat, ptrs_rest, search_again, zero_lower_bound,
-    zero_probability_large,
+    BtrsTest, Candidate, Hat, INVERSION_MAX_MEAN, POISSON_INVERSION_MAX_MEAN, POWI_MAX_N,
+    RECIPROCALS, SEARCH_MAX, Squeeze, btrs_hat, ptrs_hat, ptrs_rest, search_again,
+    zero_lower_bound, zero_probability_large,
 };
 use crate::lanes::{F, Mask, whole_to_u64};
 use crate::rng::RngLanes;
@@ -167,29 +167,85 @@ fn pow<const N: usize>(x: F<N>, mut e: [u64; N]) -> F<N> {
     acc
 }
 
-/// The box of BTRS in the lanes of `m` (p ≤ ½, n·p ≥ 30), from their first
-/// uniform `u`; a lane outside the box continues in [`btrs_rest`].
+/// BTRS in the lanes of `m` (p ≤ ½, n·p ≥ 30), from their first uniform
+/// `u`: the first candidate and its box in every lane, then the lanes
+/// outside the box in [`btrs_rest`].
 #[inline(always)]
 fn btrs<const N: usize>(rng: &mut RngLanes<N>, m: Mask<N>, n: F<N>, p: F<N>, u: F<N>) -> F<N> {
     let hat = btrs_hat(n, p);
     let v = rng.uniform(m);
     let (first, inside) = hat.candidate_from(u, v);
-    let mut k = first.k;
-    for i in (m & !inside).iter() {
-        let nf = n.get(i);
-        k.set(
-            i,
-            btrs_rest(
-                &mut rng.lane(i),
-                nf as i64 as u64,
-                nf,
-                p.get(i),
-                &hat.lane(i),
-                first.lane(i),
-            ),
-        );
+    let rest = m & !inside;
+    if !rest.any() {
+        return first.k;
     }
-    k
+    rest.select(btrs_rest(rng, rest, n, p, &hat, first), first.k)
+}
+
+/// The rejection loop of [`super::btrs_rest`] in the lanes of `pending`,
+/// whose candidates `first` fell outside the box: each lane tests its
+/// candidate (by the squeeze in all lanes at once, by the exact test alone
+/// where the squeeze cannot decide) and draws new candidates until one is
+/// accepted, taking its uniforms in the order the scalar loop takes them.
+#[inline(always)]
+fn btrs_rest<const N: usize>(
+    rng: &mut RngLanes<N>,
+    mut pending: Mask<N>,
+    n: F<N>,
+    p: F<N>,
+    hat: &Hat<F<N>>,
+    first: Candidate<F<N>>,
+) -> F<N> {
+    let sq = Squeeze::new(n, p, hat);
+    // A lane's exact test, made when the lane first needs it.
+    let mut tests: [Option<BtrsTest>; N] = std::array::from_fn(|_| None);
+    let mut cand = first;
+    let mut k = F::splat(0.0);
+    loop {
+        let (in_range, num, den) = sq.place(cand);
+        let (squeezed_in, squeezed_out) = sq.decide(cand.k, num, den);
+        let mut accept = pending & in_range & squeezed_in;
+        let undecided = pending & in_range & !squeezed_in & !squeezed_out;
+        if undecided.any() {
+            let mut exact = [false; N];
+            for i in undecided.iter() {
+                let test = tests[i].get_or_insert_with(|| BtrsTest::new(p.get(i), sq.lane(i)));
+                exact[i] = test.exact(cand.lane(i));
+            }
+            accept = accept | Mask::from_fn(|i| exact[i]);
+        }
+        k = accept.select(cand.k, k);
+        pending = pending & !accept;
+        if !pending.any() {
+            return k;
+        }
+        let u = rng.uniform(pending);
+        let v = rng.uniform(pending);
+        let (next, inside) = hat.candidate_from(u, v);
+        k = (pending & inside).select(next.k, k);
+        pending = pending & !inside;
+        if !pending.any() {
+            return k;
+        }
+        cand = next;
+    }
+}
+
+impl<const N: usize> Squeeze<F<N>> {
+    /// Lane `i`'s squeeze.
+    fn lane(&self, i: usize) -> Squeeze {
+        Squeeze {
+            nf: self.nf.get(i),
+            a: self.a.get(i),
+            b: self.b.get(i),
+            alpha: self.alpha.get(i),
+            m: self.m.get(i),
+            inv_npq: self.inv_npq.get(i),
+            reach: self.reach.get(i),
+            has_far: self.has_far.test(i),
+            far_slope: self.far_slope.get(i),
+        }
+    }
 }
 
 impl<const N: usize> Hat<F<N>> {

@@ -87,7 +87,7 @@ fn draw_reduced<R: rand::Rng + ?Sized>(rng: &mut R, n: u64, nf: f64, p: f64) -> 
     let k = if nf * pp < INVERSION_MAX_MEAN {
         inversion(rng, n, nf, pp) as i64 as f64
     } else {
-        btrs(rng, n, nf, pp)
+        btrs(rng, nf, pp)
     };
     (k, flip)
 }
@@ -431,13 +431,13 @@ impl Hat {
 /// candidates after a rejection are in [`btrs_rest`], out of line, so that
 /// the logarithms it calls do not make this part save and restore its
 /// values around them.
-fn btrs<R: rand::Rng + ?Sized>(rng: &mut R, n: u64, nf: f64, p: f64) -> f64 {
+fn btrs<R: rand::Rng + ?Sized>(rng: &mut R, nf: f64, p: f64) -> f64 {
     let hat = btrs_hat(nf, p);
     let (first, inside) = hat.candidate(rng);
     if inside {
         return first.k;
     }
-    btrs_rest(rng, n, nf, p, &hat, first)
+    btrs_rest(rng, nf, p, &hat, first)
 }
 
 /// The hat of BTRS for Binomial(n, p), p ≤ ½.
@@ -460,128 +460,172 @@ fn btrs_hat<T: Real>(nf: T, p: T) -> Hat<T> {
 #[inline(never)]
 fn btrs_rest<R: rand::Rng + ?Sized>(
     rng: &mut R,
-    n: u64,
     nf: f64,
     p: f64,
     hat: &Hat,
     first: Candidate,
 ) -> f64 {
-    let mut test = BtrsTest::new(n, nf, p, hat);
+    let mut test = BtrsTest::new(p, Squeeze::new(nf, p, hat));
     hat.accept_from(rng, first, |c| test.accepts(c))
+}
+
+/// What the squeeze of BTRS needs of one distribution (p ≤ ½), or of lanes
+/// of them: it decides most candidates outside the box without a logarithm
+/// or a division.
+#[derive(Clone, Copy)]
+struct Squeeze<T: Real = f64> {
+    nf: T,
+    a: T,
+    b: T,
+    /// The hat's scale.
+    alpha: T,
+    /// The mode ⌊(n + 1)p⌋.
+    m: T,
+    /// 1/(n·p·q).
+    inv_npq: T,
+    /// Where the bounds of [`Squeeze::bounds_at`] end: npq/2 − 1.
+    reach: T,
+    /// Whether the far bound of [`Squeeze::far_upper_bound`] exists, and
+    /// its slope.
+    has_far: T::Mask,
+    far_slope: T,
+}
+
+impl<T: Real> Squeeze<T> {
+    #[inline(always)]
+    fn new(nf: T, p: T, hat: &Hat<T>) -> Self {
+        let q = T::splat(1.0) - p;
+        // As in the hat, n·(p·q).
+        let npq = nf * (p * q);
+        let inv_npq = T::splat(1.0) / npq;
+        let reach = npq * 0.5 - 1.0;
+        // The largest whole distance the bounds reach, ⌈reach⌉ − 1.
+        let d0 = -(-reach).floor() - 1.0;
+        let (_, hi0) = Self::bounds(d0, inv_npq);
+        Squeeze {
+            nf,
+            a: hat.a,
+            b: hat.b,
+            alpha: (T::splat(5.1) / hat.b + 2.83) * npq.sqrt(),
+            m: ((nf + 1.0) * p).floor(),
+            inv_npq,
+            reach,
+            has_far: d0.ge(T::splat(1.0)),
+            far_slope: hi0 / d0,
+        }
+    }
+
+    /// The bounds t − ρ ≤ ln f(m ± d)/f(m) ≤ t + ρ of Kachitvichyanukul and
+    /// Schmeiser's BTPE (1988, step 5.2), t = −d²/(2npq), valid for
+    /// d < npq/2 − 1 (the tests check them against the exact log-ratio).
+    #[inline(always)]
+    fn bounds(d: T, inv_npq: T) -> (T, T) {
+        let s = d * inv_npq;
+        let rho = s * ((d * (d * (1.0 / 3.0) + 0.625) + 1.0 / 6.0) * inv_npq + 0.5);
+        let t = (d * -0.5) * s;
+        (t - rho, t + rho)
+    }
+
+    /// Decides the candidate where the squeeze can: (accept, reject), for
+    /// v on the hat's scale num/den (den > 0). Within reach of the bounds,
+    /// accept below a lower bound of e^(t − ρ); reject above an upper bound
+    /// of e^(t + ρ), or of the far bound beyond reach. Neither where the
+    /// exact test must decide.
+    #[inline(always)]
+    fn decide(&self, k: T, num: T, den: T) -> (T::Mask, T::Mask) {
+        let d = (k - self.m).abs();
+        let near = !d.ge(self.reach);
+        let (lo, hi_near) = Self::bounds(d, self.inv_npq);
+        let accept = near & num.le(exp_lower_bound(lo) * den);
+        let hi = T::select(near, hi_near, d * self.far_slope);
+        // e^hi ≤ 1/L(−hi) for a lower bound L of e^(−hi).
+        let over = hi.le(T::splat(8.0)) & (num * exp_lower_bound(-hi)).gt(den);
+        (accept, (near | self.has_far) & !accept & over)
+    }
+
+    /// The candidate's position against the hat: whether k is a count of
+    /// the distribution, and v on the hat's scale as num/den. (v·α/(a/u_s² + b)
+    /// = v·α·u_s²/(a + b·u_s²), a ratio of positive terms that the squeeze
+    /// compares without dividing.)
+    #[inline(always)]
+    fn place(&self, Candidate { k, us, v }: Candidate<T>) -> (T::Mask, T, T) {
+        let us2 = us * us;
+        let in_range = k.ge(T::splat(0.0)) & k.le(self.nf);
+        (in_range, v * self.alpha * us2, self.a + self.b * us2)
+    }
+}
+
+impl Squeeze {
+    /// [`Squeeze::bounds`], `None` beyond their reach.
+    #[cfg(test)]
+    fn log_ratio_bounds(&self, d: f64) -> Option<(f64, f64)> {
+        (d < self.reach).then(|| Self::bounds(d, self.inv_npq))
+    }
+
+    /// An upper bound of ln f(m ± d)/f(m) for d beyond the reach of the
+    /// bounds: ln f is concave (the binomial is log-concave), so
+    /// ln f(m ± d)/f(m) ≤ (d/d₀)·ln f(m ± d₀)/f(m) for d ≥ d₀, with d₀ the
+    /// largest whole distance the bounds reach.
+    #[cfg(test)]
+    fn far_upper_bound(&self, d: f64) -> Option<f64> {
+        self.has_far.then_some(d * self.far_slope)
+    }
+
+    /// [`Squeeze::decide`] as `Some(accept)`, or `None` where it cannot.
+    fn squeeze(&self, k: f64, num: f64, den: f64) -> Option<bool> {
+        match self.decide(k, num, den) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        }
+    }
 }
 
 /// The acceptance test of BTRS for one distribution (p ≤ ½): whether v, on
 /// the scale of the hat, is below f(k)/f(m), m the mode.
 struct BtrsTest {
+    sq: Squeeze,
     n: u64,
-    nf: f64,
-    a: f64,
-    b: f64,
-    /// The hat's scale.
-    alpha: f64,
     /// The odds p/q.
     r: f64,
-    /// The mode ⌊(n + 1)p⌋.
-    m: f64,
-    /// n·p·q and its reciprocal.
-    npq: f64,
-    inv_npq: f64,
     /// The part of ln f(k)/f(m) that depends on the mode only, for the test
     /// far from the mode: computed when first needed (NaN until then).
     h: f64,
 }
 
 impl BtrsTest {
-    fn new(n: u64, nf: f64, p: f64, hat: &Hat) -> Self {
-        let q = 1.0 - p;
-        // As in the hat, n·(p·q).
-        let npq = nf * (p * q);
-        let spq = npq.sqrt();
+    fn new(p: f64, sq: Squeeze) -> Self {
         BtrsTest {
-            n,
-            nf,
-            a: hat.a,
-            b: hat.b,
-            alpha: (2.83 + 5.1 / hat.b) * spq,
-            r: p / q,
-            m: floor((nf + 1.0) * p),
-            npq,
-            inv_npq: 1.0 / npq,
+            n: sq.nf as i64 as u64,
+            sq,
+            r: p / (1.0 - p),
             h: f64::NAN,
         }
     }
 
-    /// Accepts the candidate: by the squeeze of [`Self::squeeze`] when it
-    /// decides, by the exact test otherwise.
+    /// Accepts the candidate: by the squeeze when it decides, by the exact
+    /// test otherwise.
     #[inline(always)]
-    fn accepts(&mut self, Candidate { k, us, v }: Candidate) -> bool {
-        if !(0.0..=self.nf).contains(&k) {
+    fn accepts(&mut self, c: Candidate) -> bool {
+        let (in_range, num, den) = self.sq.place(c);
+        if !in_range {
             return false;
         }
-        // v on the scale of the hat is v·α/(a/u_s² + b) = v·α·u_s²/(a + b·u_s²),
-        // a ratio of positive terms that the squeeze compares without dividing.
-        let us2 = us * us;
-        match self.squeeze(k, v * self.alpha * us2, self.a + self.b * us2) {
+        match self.sq.squeeze(c.k, num, den) {
             Some(accept) => accept,
-            None => self.exact(k, v * self.alpha / (self.a / us2 + self.b)),
+            None => self.exact(c),
         }
     }
 
-    /// The bounds t − ρ ≤ ln f(m ± d)/f(m) ≤ t + ρ of Kachitvichyanukul and
-    /// Schmeiser's BTPE (1988, step 5.2), t = −d²/(2npq), for d < npq/2 − 1;
-    /// `None` beyond. The tests check them against the exact log-ratio.
-    #[inline(always)]
-    fn log_ratio_bounds(&self, d: f64) -> Option<(f64, f64)> {
-        if d >= 0.5 * self.npq - 1.0 {
-            return None;
-        }
-        let s = d * self.inv_npq;
-        let rho = s * ((d * (d * (1.0 / 3.0) + 0.625) + 1.0 / 6.0) * self.inv_npq + 0.5);
-        let t = -0.5 * d * s;
-        Some((t - rho, t + rho))
-    }
-
-    /// An upper bound of ln f(m ± d)/f(m) for d beyond the reach of
-    /// [`Self::log_ratio_bounds`]: ln f is concave (the binomial is
-    /// log-concave), so ln f(m ± d)/f(m) ≤ (d/d₀)·ln f(m ± d₀)/f(m) for
-    /// d ≥ d₀, with d₀ the largest whole distance the bounds reach.
-    #[inline(always)]
-    fn far_upper_bound(&self, d: f64) -> Option<f64> {
-        let d0 = (0.5 * self.npq - 1.0).ceil() - 1.0;
-        if d0 < 1.0 {
-            return None;
-        }
-        let (_, hi0) = self.log_ratio_bounds(d0)?;
-        Some(d * (hi0 / d0))
-    }
-
-    /// Decides without a logarithm or a division where the bounds of
-    /// [`Self::log_ratio_bounds`] (and [`Self::far_upper_bound`]) do, for
-    /// v on the hat's scale `num / den` (den > 0): accept below a lower bound
-    /// of e^(t − ρ), reject above an upper bound of e^(t + ρ).
-    #[inline(always)]
-    fn squeeze(&self, k: f64, num: f64, den: f64) -> Option<bool> {
-        let d = (k - self.m).abs();
-        let hi = match self.log_ratio_bounds(d) {
-            Some((lo, hi)) => {
-                if num <= exp_lower_bound(lo) * den {
-                    return Some(true);
-                }
-                hi
-            }
-            None => self.far_upper_bound(d)?,
-        };
-        // e^hi ≤ 1/L(−hi) for a lower bound L of e^(−hi).
-        if hi <= 8.0 && num * exp_lower_bound(-hi) > den {
-            return Some(false);
-        }
-        None
-    }
-
-    /// The exact test: near the mode f(k)/f(m) as a product of probability
-    /// ratios, further out ln f(k)/f(m) by Stirling's series.
-    fn exact(&mut self, k: f64, vt: f64) -> bool {
-        let BtrsTest { n, nf, r, m, .. } = *self;
+    /// The exact test for a candidate in range: near the mode f(k)/f(m) as
+    /// a product of probability ratios, further out ln f(k)/f(m) by
+    /// Stirling's series.
+    fn exact(&mut self, Candidate { k, us, v }: Candidate) -> bool {
+        let Squeeze {
+            nf, a, b, alpha, m, ..
+        } = self.sq;
+        let (n, r) = (self.n, self.r);
+        let vt = v * alpha / (a / (us * us) + b);
         if (k - m).abs() <= 15.0 {
             // Near the mode, f(k)/f(m) as a product of the ratios
             // f(i)/f(i − 1) = (n + 1)r/i − r, without logarithms
@@ -621,16 +665,14 @@ impl BtrsTest {
 /// e^ξ·y⁶/720 is positive) and positive for y ≥ −2. Within 1.5 % of eˣ for
 /// |x| ≤ 4.
 #[inline(always)]
-fn exp_lower_bound(x: f64) -> f64 {
-    if x < -8.0 {
-        return 0.0;
-    }
-    let y = 0.25 * x;
-    let t = 1.0 + y * (1.0 + y * (0.5 + y * (1.0 / 6.0 + y * (1.0 / 24.0 + y * (1.0 / 120.0)))));
+fn exp_lower_bound<T: Real>(x: T) -> T {
+    let y = x * 0.25;
+    let t = y * (y * (y * (y * (y * (1.0 / 120.0) + 1.0 / 24.0) + 1.0 / 6.0) + 0.5) + 1.0) + 1.0;
     let t2 = t * t;
     // Less a few rounding errors of the polynomial, so that the computed
     // bound stays below eˣ where the two meet (near x = 0).
-    t2 * t2 * (1.0 - 4.0 * f64::EPSILON)
+    let bound = t2 * t2 * (1.0 - 4.0 * f64::EPSILON);
+    T::select(x.lt(T::splat(-8.0)), T::splat(0.0), bound)
 }
 
 #[cfg(test)]
@@ -904,8 +946,8 @@ mod tests {
         let mut checked = 0;
         for (n, p) in btrs_grid() {
             let nf = n as f64;
-            let test = BtrsTest::new(n, nf, p, &btrs_hat(nf, p));
-            let max_d = (2.0 * test.npq) as u64 + 20;
+            let test = Squeeze::new(nf, p, &btrs_hat(nf, p));
+            let max_d = (2.0 * nf * p * (1.0 - p)) as u64 + 20;
             let (up, down) = exact_log_ratios(n, p, max_d);
             for side in [&up, &down] {
                 for (d, &exact) in side.iter().enumerate() {
@@ -954,16 +996,17 @@ mod tests {
         for (n, p) in btrs_grid() {
             let nf = n as f64;
             let hat = btrs_hat(nf, p);
-            let mut test = BtrsTest::new(n, nf, p, &hat);
+            let mut test = BtrsTest::new(p, Squeeze::new(nf, p, &hat));
             for _ in 0..4_000 {
-                let (Candidate { k, us, v }, _) = hat.candidate(&mut r);
-                if !(0.0..=nf).contains(&k) {
+                let (c, _) = hat.candidate(&mut r);
+                let Candidate { k, us, v } = c;
+                let (in_range, num, den) = test.sq.place(c);
+                if !in_range {
                     continue;
                 }
                 total += 1;
-                let us2 = us * us;
-                let squeeze = test.squeeze(k, v * test.alpha * us2, test.a + test.b * us2);
-                let exact = test.exact(k, v * test.alpha / (test.a / us2 + test.b));
+                let squeeze = test.sq.squeeze(k, num, den);
+                let exact = test.exact(c);
                 if let Some(accept) = squeeze {
                     decided += 1;
                     assert_eq!(accept, exact, "n={n} p={p} k={k} us={us} v={v}");
