@@ -378,6 +378,8 @@ pub trait Real:
     fn lt(self, o: Self) -> Self::Mask;
     /// `if m { a } else { b }`, lane by lane.
     fn select(m: Self::Mask, a: Self, b: Self) -> Self;
+    /// Whether any lane of `m` is set.
+    fn any(m: Self::Mask) -> bool;
 }
 
 impl Real for f64 {
@@ -427,6 +429,10 @@ impl Real for f64 {
     fn select(m: bool, a: Self, b: Self) -> Self {
         if m { a } else { b }
     }
+    #[inline(always)]
+    fn any(m: bool) -> bool {
+        m
+    }
 }
 
 impl<const N: usize> Real for F<N> {
@@ -475,6 +481,10 @@ impl<const N: usize> Real for F<N> {
     #[inline(always)]
     fn select(m: Mask<N>, a: Self, b: Self) -> Self {
         m.select(a, b)
+    }
+    #[inline(always)]
+    fn any(m: Mask<N>) -> bool {
+        m.any()
     }
 }
 

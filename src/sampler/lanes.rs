@@ -242,8 +242,6 @@ impl<const N: usize> Squeeze<F<N>> {
             m: self.m.get(i),
             inv_npq: self.inv_npq.get(i),
             reach: self.reach.get(i),
-            has_far: self.has_far.test(i),
-            far_slope: self.far_slope.get(i),
         }
     }
 }
@@ -257,6 +255,7 @@ impl<const N: usize> Hat<F<N>> {
             c: self.c.get(i),
             c2: self.c2.get(i),
             v_r: self.v_r.get(i),
+            sd: self.sd.get(i),
         }
     }
 }

@@ -176,8 +176,10 @@ fn ptrs<R: rand::Rng + ?Sized>(rng: &mut R, mean: f64) -> f64 {
 /// The hat of PTRS for Poisson(`mean`), mean ≥ 15.
 #[inline(always)]
 fn ptrs_hat<T: Real>(mean: T) -> Hat<T> {
-    let b = mean.sqrt() * 2.53 + 0.931;
+    let sd = mean.sqrt();
+    let b = sd * 2.53 + 0.931;
     Hat {
+        sd,
         a: b * 0.02483 + -0.059,
         b,
         c: mean,
@@ -367,6 +369,9 @@ struct Hat<T = f64> {
     c: T,
     c2: T,
     v_r: T,
+    /// The standard deviation the hat was made for: √(n·p·q) for BTRS,
+    /// √mean for PTRS.
+    sd: T,
 }
 
 /// One candidate of a transformed rejection: k, with its uniforms.
@@ -446,6 +451,7 @@ fn btrs_hat<T: Real>(nf: T, p: T) -> Hat<T> {
     let spq = (nf * (p * (T::splat(1.0) - p))).sqrt();
     let b = spq * 2.53 + 1.15;
     Hat {
+        sd: spq,
         a: (b * 0.0248 + -0.0873) + p * 0.01,
         b,
         c: nf * p + 0.5,
@@ -483,12 +489,8 @@ struct Squeeze<T: Real = f64> {
     m: T,
     /// 1/(n·p·q).
     inv_npq: T,
-    /// Where the bounds of [`Squeeze::bounds_at`] end: npq/2 − 1.
+    /// Where the bounds of [`Squeeze::bounds`] end: npq/2 − 1.
     reach: T,
-    /// Whether the far bound of [`Squeeze::far_upper_bound`] exists, and
-    /// its slope.
-    has_far: T::Mask,
-    far_slope: T,
 }
 
 impl<T: Real> Squeeze<T> {
@@ -497,22 +499,26 @@ impl<T: Real> Squeeze<T> {
         let q = T::splat(1.0) - p;
         // As in the hat, n·(p·q).
         let npq = nf * (p * q);
-        let inv_npq = T::splat(1.0) / npq;
-        let reach = npq * 0.5 - 1.0;
-        // The largest whole distance the bounds reach, ⌈reach⌉ − 1.
-        let d0 = -(-reach).floor() - 1.0;
-        let (_, hi0) = Self::bounds(d0, inv_npq);
         Squeeze {
             nf,
             a: hat.a,
             b: hat.b,
-            alpha: (T::splat(5.1) / hat.b + 2.83) * npq.sqrt(),
+            // √(npq) as the hat took it.
+            alpha: (T::splat(5.1) / hat.b + 2.83) * hat.sd,
             m: ((nf + 1.0) * p).floor(),
-            inv_npq,
-            reach,
-            has_far: d0.ge(T::splat(1.0)),
-            far_slope: hi0 / d0,
+            inv_npq: T::splat(1.0) / npq,
+            reach: npq * 0.5 - 1.0,
         }
+    }
+
+    /// The far bound of [`Squeeze::far_upper_bound`]: whether it exists,
+    /// and its slope.
+    #[inline(always)]
+    fn far(&self) -> (T::Mask, T) {
+        // The largest whole distance the bounds reach, ⌈reach⌉ − 1.
+        let d0 = -(-self.reach).floor() - 1.0;
+        let (_, hi0) = Self::bounds(d0, self.inv_npq);
+        (d0.ge(T::splat(1.0)), hi0 / d0)
     }
 
     /// The bounds t − ρ ≤ ln f(m ± d)/f(m) ≤ t + ρ of Kachitvichyanukul and
@@ -537,10 +543,16 @@ impl<T: Real> Squeeze<T> {
         let near = !d.ge(self.reach);
         let (lo, hi_near) = Self::bounds(d, self.inv_npq);
         let accept = near & num.le(exp_lower_bound(lo) * den);
-        let hi = T::select(near, hi_near, d * self.far_slope);
+        // The far bound only where a candidate is beyond reach (rarely).
+        let (hi, bounded) = if T::any(!near) {
+            let (has_far, slope) = self.far();
+            (T::select(near, hi_near, d * slope), near | has_far)
+        } else {
+            (hi_near, near)
+        };
         // e^hi ≤ 1/L(−hi) for a lower bound L of e^(−hi).
         let over = hi.le(T::splat(8.0)) & (num * exp_lower_bound(-hi)).gt(den);
-        (accept, (near | self.has_far) & !accept & over)
+        (accept, bounded & !accept & over)
     }
 
     /// The candidate's position against the hat: whether k is a count of
@@ -568,7 +580,8 @@ impl Squeeze {
     /// largest whole distance the bounds reach.
     #[cfg(test)]
     fn far_upper_bound(&self, d: f64) -> Option<f64> {
-        self.has_far.then_some(d * self.far_slope)
+        let (has_far, slope) = self.far();
+        has_far.then_some(d * slope)
     }
 
     /// [`Squeeze::decide`] as `Some(accept)`, or `None` where it cannot.
