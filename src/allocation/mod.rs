@@ -421,19 +421,31 @@ pub fn simulate_area(
         .zip(waiting.par_chunks_mut(CHUNK))
         .enumerate()
         .for_each(|(chunk, ((out, iout), wout))| {
-            let mut values = vec![0.0; np];
-            let mut row = vec![0.0; ev.row_len()];
-            for (i, io) in iout.iter_mut().enumerate() {
-                let r = (chunk * CHUNK + i) as u64;
-                ev.draw(cfg.seed, r, &mut values);
-                ev.run(process_seed, r, &values, &mut row);
+            // The chunk's parameter draws, then its replications at once
+            // (in the engine's lanes).
+            let n = iout.len();
+            let first = (chunk * CHUNK) as u64;
+            let mut values = vec![0.0; n * np];
+            for (i, v) in values.chunks_exact_mut(np.max(1)).enumerate() {
+                ev.draw(cfg.seed, first + i as u64, v);
+            }
+            let len = ev.row_len();
+            let mut rows = vec![0.0; n * len];
+            ev.run_many(
+                process_seed,
+                first,
+                n,
+                |i| &values[i * np..(i + 1) * np],
+                &mut rows,
+            );
+            for (i, row) in rows.chunks_exact(len.max(1)).enumerate() {
                 for y in 0..years {
                     out[i * years + y] = row[y * w + col::CARE_SPEND];
                 }
-                *io = values[ix];
+                iout[i] = values[i * np + ix];
                 wout[i] = (0..years).map(|y| row[y * w + col::WAITING_MONTHS]).sum();
             }
-            progress.advance(iout.len() as u64);
+            progress.advance(n as u64);
         });
     AreaRun {
         years,

@@ -795,17 +795,28 @@ impl<'a> Plan<'a> {
                     }
                 }
             }
-            let mut rows: Vec<Vec<f64>> =
-                evaluators.iter().map(|e| vec![0.0; e.row_len()]).collect();
+            // Every replication of each model at once (in the engine's
+            // lanes), then the outputs replication by replication.
+            let n = reps as usize;
+            let rows: Vec<Vec<f64>> = evaluators
+                .iter()
+                .zip(&values)
+                .map(|(e, v)| {
+                    let mut rows = vec![0.0; n * e.row_len()];
+                    e.run_many(seed, 0, n, |_| v, &mut rows);
+                    rows
+                })
+                .collect();
             let mut horizon: Vec<Vec<f64>> = evaluators
                 .iter()
                 .map(|e| vec![0.0; e.layout().width()])
                 .collect();
-            let mut out = Vec::with_capacity(reps as usize);
-            for r in 0..reps {
+            let mut out = Vec::with_capacity(n);
+            for r in 0..n {
                 for (m, e) in evaluators.iter().enumerate() {
-                    e.run(seed, u64::from(r), &values[m], &mut rows[m]);
-                    e.layout().aggregate(&rows[m], &mut horizon[m]);
+                    let len = e.row_len();
+                    e.layout()
+                        .aggregate(&rows[m][r * len..(r + 1) * len], &mut horizon[m]);
                 }
                 let mut o = vec![0.0; n_out];
                 self.outputs_of(&horizon, &mut o);

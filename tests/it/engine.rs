@@ -242,6 +242,34 @@ fn the_evaluator_reproduces_a_replication_of_the_run() {
 }
 
 #[test]
+fn many_replications_at_once_are_each_replication_alone() {
+    // Seven replications: a group of four lanes and three alone, each with
+    // its own parameter values; every row must be the one `run` gives.
+    let model = uncertain_spec().build("x");
+    let ev = wijkbudget::engine::Evaluator::new(&model);
+    let np = model.params.len();
+    let len = ev.row_len();
+    let first = 20;
+    let mut values = vec![0.0; 7 * np];
+    for (i, v) in values.chunks_exact_mut(np).enumerate() {
+        ev.draw(5, first + i as u64, v);
+    }
+    let mut many = vec![0.0; 7 * len];
+    ev.run_many(5, first, 7, |i| &values[i * np..(i + 1) * np], &mut many);
+    let mut alone = vec![0.0; len];
+    for (i, row) in many.chunks_exact(len).enumerate() {
+        ev.run(
+            5,
+            first + i as u64,
+            &values[i * np..(i + 1) * np],
+            &mut alone,
+        );
+        assert_eq!(row, &alone[..], "replication {}", first + i as u64);
+    }
+    assert_ne!(many[..len], many[len..2 * len], "replications differ");
+}
+
+#[test]
 fn variants_share_parameter_draws_they_leave_alone() {
     let base = uncertain_spec();
     let mut variant = base.clone();
