@@ -2,7 +2,8 @@
 //! for small and large means, against `rand_distr` constructed per draw (as
 //! the engine would have to, since n, p and the mean change with every call),
 //! and in chains where each draw's n depends on the draw before, as in the
-//! engine's monthly loop.
+//! engine's monthly loop. The same on four lanes (`*_lanes`, one element per
+//! lane), as the engine draws them, built for AVX2 where the processor has it.
 
 use std::hint::black_box;
 
@@ -10,7 +11,9 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use rand::SeedableRng;
 use rand_distr::Distribution;
 use rand_xoshiro::Xoshiro256PlusPlus;
-use wijkbudget::sampler::{binomial, binomial_f64, poisson};
+use wijkbudget::lanes::F;
+use wijkbudget::rng::RngLanes;
+use wijkbudget::sampler::{binomial, binomial_f64, binomial_lanes, poisson, poisson_lanes};
 
 /// (n, p): means from 0.1 to 5,000,000, with several around the switch from
 /// inversion to BTRS.
@@ -94,5 +97,80 @@ fn dependent_draws(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, binomial_draws, poisson_draws, dependent_draws);
+/// Whether the lane benches run the AVX2 build, as the engine does where it can.
+fn avx2() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    return std::arch::is_x86_feature_detected!("avx2");
+    #[cfg(not(target_arch = "x86_64"))]
+    false
+}
+
+/// `f` compiled for AVX2 (call only where [`avx2`] is true).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn on_avx2<T>(f: impl FnOnce() -> T) -> T {
+    f()
+}
+
+/// `f` on the build the engine would take.
+#[inline(always)]
+fn best<T>(f: impl FnOnce() -> T) -> T {
+    #[cfg(target_arch = "x86_64")]
+    if avx2() {
+        // SAFETY: the processor has AVX2.
+        return unsafe { on_avx2(f) };
+    }
+    f()
+}
+
+/// Four lanes at a time, each lane its own (n, p) and generator as in the
+/// engine (the example's replications differ a little in their counts).
+fn lane_draws(c: &mut Criterion) {
+    let mut group = c.benchmark_group("binomial_lanes");
+    group.throughput(Throughput::Elements(4));
+    for (n, p) in BINOMIAL {
+        let nf = n as f64;
+        let ns = F([nf, nf + 3.0, (nf - 1.0).max(1.0), nf + 7.0]);
+        let mut rng = RngLanes::streams(1, [0, 1, 2, 3], 0);
+        group.bench_function(BenchmarkId::new("wijkbudget", format!("n{n}_p{p}")), |b| {
+            b.iter(|| best(|| binomial_lanes(&mut rng, black_box(ns), black_box(F::splat(p)))));
+        });
+    }
+    group.finish();
+    let mut group = c.benchmark_group("poisson_lanes");
+    group.throughput(Throughput::Elements(4));
+    for mean in POISSON {
+        let means = F([mean, mean * 1.01, mean * 0.99, mean * 1.02]);
+        let mut rng = RngLanes::streams(1, [0, 1, 2, 3], 0);
+        group.bench_function(BenchmarkId::new("wijkbudget", format!("mean{mean}")), |b| {
+            b.iter(|| best(|| poisson_lanes(&mut rng, black_box(means))));
+        });
+    }
+    group.finish();
+    let mut group = c.benchmark_group("binomial_chain_lanes");
+    group.throughput(Throughput::Elements(8));
+    for n0 in [200.0, 2_000.0, 100_000.0] {
+        let mut rng = RngLanes::streams(1, [0, 1, 2, 3], 0);
+        let mut n = F::splat(n0);
+        group.bench_function(BenchmarkId::new("wijkbudget", n0), |b| {
+            b.iter(|| {
+                best(|| {
+                    let out = binomial_lanes(&mut rng, n, F::splat(0.05));
+                    let esc = binomial_lanes(&mut rng, n - out, F::splat(0.02));
+                    n = n - out - esc + (out + esc);
+                    n
+                })
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    binomial_draws,
+    poisson_draws,
+    dependent_draws,
+    lane_draws
+);
 criterion_main!(benches);
