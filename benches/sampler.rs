@@ -105,27 +105,44 @@ fn avx2() -> bool {
     false
 }
 
-/// `f` compiled for AVX2 (call only where [`avx2`] is true).
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn on_avx2<T>(f: impl FnOnce() -> T) -> T {
-    f()
+/// The lane samplers on the build the engine takes: compiled for AVX2
+/// (called only where the processor has it) or portable.
+macro_rules! on_best_build {
+    ($name:ident, $avx2:ident, ($($arg:ident: $ty:ty),*) -> $ret:ty, $body:expr) => {
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = "avx2")]
+        fn $avx2($($arg: $ty),*) -> $ret {
+            $body
+        }
+
+        #[inline(always)]
+        fn $name(avx2: bool, $($arg: $ty),*) -> $ret {
+            #[cfg(target_arch = "x86_64")]
+            if avx2 {
+                // SAFETY: the caller checked that the processor has AVX2.
+                return unsafe { $avx2($($arg),*) };
+            }
+            let _ = avx2;
+            $body
+        }
+    };
 }
 
-/// `f` on the build the engine would take.
-#[inline(always)]
-fn best<T>(f: impl FnOnce() -> T) -> T {
-    #[cfg(target_arch = "x86_64")]
-    if avx2() {
-        // SAFETY: the processor has AVX2.
-        return unsafe { on_avx2(f) };
-    }
-    f()
-}
+on_best_build!(binomial4, binomial4_avx2, (rng: &mut RngLanes<4>, n: F<4>, p: F<4>) -> F<4>,
+    binomial_lanes(rng, n, p));
+on_best_build!(poisson4, poisson4_avx2, (rng: &mut RngLanes<4>, mean: F<4>) -> F<4>,
+    poisson_lanes(rng, mean));
+on_best_build!(chain4, chain4_avx2, (rng: &mut RngLanes<4>, n: F<4>) -> F<4>, {
+    let out = binomial_lanes(rng, n, F::splat(0.05));
+    let esc = binomial_lanes(rng, n - out, F::splat(0.02));
+    // Back to n, through both draws.
+    n - out - esc + (out + esc)
+});
 
 /// Four lanes at a time, each lane its own (n, p) and generator as in the
 /// engine (the example's replications differ a little in their counts).
 fn lane_draws(c: &mut Criterion) {
+    let avx2 = avx2();
     let mut group = c.benchmark_group("binomial_lanes");
     group.throughput(Throughput::Elements(4));
     for (n, p) in BINOMIAL {
@@ -133,7 +150,7 @@ fn lane_draws(c: &mut Criterion) {
         let ns = F([nf, nf + 3.0, (nf - 1.0).max(1.0), nf + 7.0]);
         let mut rng = RngLanes::streams(1, [0, 1, 2, 3], 0);
         group.bench_function(BenchmarkId::new("wijkbudget", format!("n{n}_p{p}")), |b| {
-            b.iter(|| best(|| binomial_lanes(&mut rng, black_box(ns), black_box(F::splat(p)))));
+            b.iter(|| binomial4(avx2, &mut rng, black_box(ns), black_box(F::splat(p))));
         });
     }
     group.finish();
@@ -143,7 +160,7 @@ fn lane_draws(c: &mut Criterion) {
         let means = F([mean, mean * 1.01, mean * 0.99, mean * 1.02]);
         let mut rng = RngLanes::streams(1, [0, 1, 2, 3], 0);
         group.bench_function(BenchmarkId::new("wijkbudget", format!("mean{mean}")), |b| {
-            b.iter(|| best(|| poisson_lanes(&mut rng, black_box(means))));
+            b.iter(|| poisson4(avx2, &mut rng, black_box(means)));
         });
     }
     group.finish();
@@ -154,12 +171,8 @@ fn lane_draws(c: &mut Criterion) {
         let mut n = F::splat(n0);
         group.bench_function(BenchmarkId::new("wijkbudget", n0), |b| {
             b.iter(|| {
-                best(|| {
-                    let out = binomial_lanes(&mut rng, n, F::splat(0.05));
-                    let esc = binomial_lanes(&mut rng, n - out, F::splat(0.02));
-                    n = n - out - esc + (out + esc);
-                    n
-                })
+                n = chain4(avx2, &mut rng, n);
+                n
             });
         });
     }
