@@ -5,8 +5,9 @@
 //! other can separate from a change; in turns, the drift falls on both
 //! sides of each ratio alike.
 //!
-//! Run with `cargo bench --bench ratios` (`RATIO_ROUNDS`, default 7, and
-//! `RATIO_REPLICATIONS`, default 1,024, per case and round).
+//! Run with `cargo bench --bench ratios` (`RATIO_ROUNDS`, default 7,
+//! `RATIO_REPLICATIONS`, default 1,024, per case and round, and
+//! `RATIO_SCALE`, the factor on the households, default 100).
 
 mod common;
 
@@ -37,7 +38,9 @@ fn main() {
     let rounds = env_or("RATIO_ROUNDS", 7).max(1) as usize;
     let reps = env_or("RATIO_REPLICATIONS", 1024).max(1);
     let base = example();
-    let x100 = scaled(&base, 100.0);
+    let scale = env_or("RATIO_SCALE", 100).max(1);
+    let x100 = scaled(&base, f64::from(scale));
+    let big = format!("× {scale} households");
     let pool = |threads| {
         rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
@@ -45,11 +48,11 @@ fn main() {
             .expect("a thread pool")
     };
     let pools = [pool(1), pool(2)];
-    let cases: [(&str, &[Model], usize); 4] = [
-        ("example, 2 threads", &base, 1),
-        ("× 100 households, 2 threads", &x100, 1),
-        ("example, 1 thread", &base, 0),
-        ("× 100 households, 1 thread", &x100, 0),
+    let cases: [(String, &[Model], usize); 4] = [
+        ("example, 2 threads".into(), &base, 1),
+        (format!("{big}, 2 threads"), &x100, 1),
+        ("example, 1 thread".into(), &base, 0),
+        (format!("{big}, 1 thread"), &x100, 0),
     ];
     let elements = f64::from(reps) * base.len() as f64;
     // Seconds per case and round.
@@ -78,13 +81,15 @@ fn main() {
     let ratio =
         |a: usize, b: usize| median(secs[a].iter().zip(&secs[b]).map(|(x, y)| x / y).collect());
     println!(
-        "× 100 households / example (time), 2 threads: {:.2} (target ≤ 1.5)",
-        ratio(1, 0)
+        "{big} / example (time), 2 threads: {:.2}{}",
+        ratio(1, 0),
+        if scale == 100 {
+            " (target ≤ 1.5)"
+        } else {
+            ""
+        }
     );
-    println!(
-        "× 100 households / example (time), 1 thread:  {:.2}",
-        ratio(3, 2)
-    );
+    println!("{big} / example (time), 1 thread:  {:.2}", ratio(3, 2));
     println!(
         "2 threads / 1 thread (speed), example:        {:.2} (target ≥ 1.8)",
         ratio(2, 0)

@@ -365,28 +365,59 @@ impl VariantAcc {
         }
     }
 
-    fn push(&mut self, rows: &[f64], params: &[f64], keep: bool) {
+    /// Replications `first..first + n` in order: `rows(i)` and `params(i)`
+    /// are those of replication `first + i`.
+    fn push<'r>(
+        &mut self,
+        first: usize,
+        n: usize,
+        rows: impl Fn(usize) -> &'r [f64],
+        params: impl Fn(usize) -> &'r [f64],
+    ) {
         let w = self.layout.width();
-        for (acc, &x) in self.year_stats.iter_mut().zip(rows) {
-            acc.push(x);
-        }
-        for y in 0..self.years {
-            if rows[y * w + col::OVERRUN_FLAG] > 0.0 {
-                self.year_overruns[y] += 1;
+        push_tiled(&mut self.year_stats, n, &rows);
+        for i in 0..n {
+            let r = rows(i);
+            for (y, count) in self.year_overruns.iter_mut().enumerate() {
+                if r[y * w + col::OVERRUN_FLAG] > 0.0 {
+                    *count += 1;
+                }
             }
         }
-        self.layout.aggregate(rows, &mut self.scratch);
-        for (acc, &x) in self.horizon.iter_mut().zip(&self.scratch) {
-            acc.push(x);
+        // The horizon values of every replication, then their statistics.
+        self.scratch.resize(n * w, 0.0);
+        for (i, out) in self.scratch.chunks_exact_mut(w).enumerate() {
+            self.layout.aggregate(rows(i), out);
         }
-        if self.scratch[col::OVERRUN_FLAG] > 0.0 {
-            self.any_overrun += 1;
-        }
-        if keep {
-            for (_, c) in KEPT_COLUMNS {
-                self.kept.horizon.push(self.scratch[c]);
+        let scratch = &self.scratch;
+        push_tiled(&mut self.horizon, n, |i| &scratch[i * w..(i + 1) * w]);
+        for (i, h) in scratch.chunks_exact(w).enumerate() {
+            if h[col::OVERRUN_FLAG] > 0.0 {
+                self.any_overrun += 1;
             }
-            self.kept.params.extend_from_slice(params);
+            if first + i < KEEP_LIMIT {
+                for (_, c) in KEPT_COLUMNS {
+                    self.kept.horizon.push(h[c]);
+                }
+                self.kept.params.extend_from_slice(params(i));
+            }
+        }
+    }
+}
+
+/// Pushes value `j` of `values(i)` into `accs[j]` for the replications
+/// `i` in `0..n`, in order, a few statistics at a time: each statistic's
+/// kept values or sketch stay in cache over the replications, where one
+/// replication at a time would touch every statistic's in turn (for a
+/// sketch, a random bucket of a few kilobytes each). Every statistic takes
+/// the same values in the same order either way.
+fn push_tiled<'r>(accs: &mut [StatAcc], n: usize, values: impl Fn(usize) -> &'r [f64]) {
+    const TILE: usize = 8;
+    for (t, tile) in accs.chunks_mut(TILE).enumerate() {
+        for i in 0..n {
+            for (acc, &x) in tile.iter_mut().zip(&values(i)[t * TILE..]) {
+                acc.push(x);
+            }
         }
     }
 }
@@ -397,6 +428,10 @@ struct ComparisonAcc {
     total: StatAcc,
     savings: usize,
     overrun: StatAcc,
+    /// The values of a block of replications, replication-major: per year
+    /// the difference, the cumulative difference and the escalations
+    /// avoided, then the total and the overrun difference.
+    scratch: Vec<f64>,
 }
 
 #[derive(Default, Clone)]
@@ -414,32 +449,55 @@ impl ComparisonAcc {
             total: StatAcc::default(),
             savings: 0,
             overrun: StatAcc::default(),
+            scratch: Vec::new(),
         }
     }
 
-    /// One replication: the year rows of the baseline and of the variant.
-    fn push(&mut self, base: &[f64], base_w: usize, run: &[f64], run_w: usize) {
-        let mut cum = 0.0;
-        let mut overrun = 0.0;
-        for (y, acc) in self.years.iter_mut().enumerate() {
-            let b = &base[y * base_w..];
-            let v = &run[y * run_w..];
-            let d = v[col::TOTAL_COST] - b[col::TOTAL_COST];
-            cum += d;
-            overrun += v[col::OVERRUN] - b[col::OVERRUN];
-            acc.difference.push(d);
-            acc.cumulative.push(cum);
-            if cum < 0.0 {
-                acc.savings_cumulative += 1;
+    /// Replications `0..n` in order: `base(i)` and `run(i)` are the year
+    /// rows of the baseline and of the variant.
+    fn push<'r>(
+        &mut self,
+        n: usize,
+        base: impl Fn(usize) -> &'r [f64],
+        base_w: usize,
+        run: impl Fn(usize) -> &'r [f64],
+        run_w: usize,
+    ) {
+        let years = self.years.len();
+        let w = 3 * years + 2;
+        self.scratch.resize(n * w, 0.0);
+        for (i, out) in self.scratch.chunks_exact_mut(w).enumerate() {
+            let (base, run) = (base(i), run(i));
+            let mut cum = 0.0;
+            let mut overrun = 0.0;
+            for (y, acc) in self.years.iter_mut().enumerate() {
+                let b = &base[y * base_w..];
+                let v = &run[y * run_w..];
+                let d = v[col::TOTAL_COST] - b[col::TOTAL_COST];
+                cum += d;
+                overrun += v[col::OVERRUN] - b[col::OVERRUN];
+                out[3 * y] = d;
+                out[3 * y + 1] = cum;
+                out[3 * y + 2] = b[col::ESCALATIONS] - v[col::ESCALATIONS];
+                if cum < 0.0 {
+                    acc.savings_cumulative += 1;
+                }
             }
-            acc.escalations_avoided
-                .push(b[col::ESCALATIONS] - v[col::ESCALATIONS]);
+            out[3 * years] = cum;
+            out[3 * years + 1] = overrun;
+            if cum < 0.0 {
+                self.savings += 1;
+            }
         }
-        self.total.push(cum);
-        if cum < 0.0 {
-            self.savings += 1;
+        // A statistic at a time over the replications, as in `push_tiled`.
+        let column = |c: usize| self.scratch.iter().skip(c).step_by(w).copied();
+        for (y, acc) in self.years.iter_mut().enumerate() {
+            column(3 * y).for_each(|x| acc.difference.push(x));
+            column(3 * y + 1).for_each(|x| acc.cumulative.push(x));
+            column(3 * y + 2).for_each(|x| acc.escalations_avoided.push(x));
         }
-        self.overrun.push(overrun);
+        column(3 * years).for_each(|x| self.total.push(x));
+        column(3 * years + 1).for_each(|x| self.overrun.push(x));
     }
 
     fn finish(
@@ -517,14 +575,13 @@ impl<'a> Collector<'a> {
 
     /// One replication of every variant: its year rows and parameter values.
     pub fn push(&mut self, rows: &[&[f64]], params: &[&[f64]]) {
-        let keep = self.n < KEEP_LIMIT;
-        for ((acc, r), p) in self.variants.iter_mut().zip(rows).zip(params) {
-            acc.push(r, p, keep);
+        for ((acc, &r), &p) in self.variants.iter_mut().zip(rows).zip(params) {
+            acc.push(self.n, 1, |_| r, |_| p);
         }
         let base_w = self.variants[0].layout.width();
         for (i, cmp) in self.comparisons.iter_mut().enumerate() {
             let run_w = self.variants[i + 1].layout.width();
-            cmp.push(rows[0], base_w, rows[i + 1], run_w);
+            cmp.push(1, |_| rows[0], base_w, |_| rows[i + 1], run_w);
         }
         self.n += 1;
     }
@@ -543,22 +600,18 @@ impl<'a> Collector<'a> {
         rayon::join(
             || {
                 variants.par_iter_mut().enumerate().for_each(|(v, acc)| {
-                    for i in 0..block.len {
-                        let keep = n0 + i < KEEP_LIMIT;
-                        acc.push(block.rows(v, i), block.params(v, i), keep);
-                    }
+                    acc.push(n0, block.len, |i| block.rows(v, i), |i| block.params(v, i));
                 });
             },
             || {
                 comparisons.par_iter_mut().enumerate().for_each(|(c, cmp)| {
-                    for i in 0..block.len {
-                        cmp.push(
-                            block.rows(0, i),
-                            base_w,
-                            block.rows(c + 1, i),
-                            widths[c + 1],
-                        );
-                    }
+                    cmp.push(
+                        block.len,
+                        |i| block.rows(0, i),
+                        base_w,
+                        |i| block.rows(c + 1, i),
+                        widths[c + 1],
+                    );
                 });
             },
         );
@@ -773,9 +826,9 @@ pub fn compare(base: &VariantRun, run: &VariantRun) -> Comparison {
     let mut acc = ComparisonAcc::new(years);
     let mut total_b = StatAcc::default();
     let mut total_v = StatAcc::default();
+    acc.push(n, |r| base.replication(r), bw, |r| run.replication(r), rw);
     for r in 0..n {
         let (b, v) = (base.replication(r), run.replication(r));
-        acc.push(b, bw, v, rw);
         total_b.push((0..years).map(|y| b[y * bw + col::TOTAL_COST]).sum());
         total_v.push((0..years).map(|y| v[y * rw + col::TOTAL_COST]).sum());
     }
@@ -881,6 +934,38 @@ mod de {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn statistics_in_tiles_are_statistics_one_value_at_a_time() {
+        // Past the exact limit, so the sketches take the values too; 11
+        // statistics, so the last tile is short; blocks of 256 values as
+        // the engine hands them on, and a short last block.
+        let (stats, n) = (11, crate::stats::EXACT_LIMIT + 600);
+        let value = |i: usize, j: usize| {
+            let x = ((i * 7919 + j * 104_729) % 10_007) as f64;
+            (x - 2_000.0) * 10f64.powi((j % 5) as i32)
+        };
+        let rows: Vec<Vec<f64>> = (0..n)
+            .map(|i| (0..stats).map(|j| value(i, j)).collect())
+            .collect();
+        let mut tiled = vec![StatAcc::default(); stats];
+        for first in (0..n).step_by(256) {
+            let len = 256.min(n - first);
+            push_tiled(&mut tiled, len, |i| &rows[first + i]);
+        }
+        let mut single = vec![StatAcc::default(); stats];
+        for row in &rows {
+            for (acc, &x) in single.iter_mut().zip(row) {
+                acc.push(x);
+            }
+        }
+        for (j, (a, b)) in tiled.iter().zip(&single).enumerate() {
+            assert_eq!(a.len(), n);
+            let json = |s: &StatAcc| serde_json::to_string(&s.finish()).expect("encodes");
+            assert_eq!(json(a), json(b), "statistic {j}");
+            assert_eq!(a.points(), b.points(), "statistic {j}");
+        }
+    }
 
     #[test]
     fn histograms_count_every_finite_value_once() {
