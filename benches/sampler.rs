@@ -97,12 +97,18 @@ fn dependent_draws(c: &mut Criterion) {
     group.finish();
 }
 
+/// Proof that the processor has AVX2: only [`avx2`] makes one, after
+/// checking.
+#[derive(Clone, Copy)]
+struct Avx2(());
+
 /// Whether the lane benches run the AVX2 build, as the engine does where it can.
-fn avx2() -> bool {
+fn avx2() -> Option<Avx2> {
     #[cfg(target_arch = "x86_64")]
-    return std::arch::is_x86_feature_detected!("avx2");
-    #[cfg(not(target_arch = "x86_64"))]
-    false
+    if std::arch::is_x86_feature_detected!("avx2") {
+        return Some(Avx2(()));
+    }
+    None
 }
 
 /// The lane samplers on the build the engine takes: compiled for AVX2
@@ -116,10 +122,10 @@ macro_rules! on_best_build {
         }
 
         #[inline(always)]
-        fn $name(avx2: bool, $($arg: $ty),*) -> $ret {
+        fn $name(avx2: Option<Avx2>, $($arg: $ty),*) -> $ret {
             #[cfg(target_arch = "x86_64")]
-            if avx2 {
-                // SAFETY: the caller checked that the processor has AVX2.
+            if avx2.is_some() {
+                // SAFETY: an `Avx2` exists only where the processor has AVX2.
                 return unsafe { $avx2($($arg),*) };
             }
             let _ = avx2;

@@ -120,19 +120,13 @@ impl<const N: usize> F<N> {
         cmp(self.0, o.into().0, |a, b| a > b)
     }
 
-    /// Lane-wise `self == o`.
-    #[inline(always)]
-    pub fn eq(self, o: impl Into<Self>) -> Mask<N> {
-        cmp(self.0, o.into().0, |a, b| a == b)
-    }
-
     /// Lane-wise `self >= o`.
     #[inline(always)]
     pub fn ge(self, o: impl Into<Self>) -> Mask<N> {
         cmp(self.0, o.into().0, |a, b| a >= b)
     }
 
-    /// A non-negative whole number below 2⁵² rounded half away from zero,
+    /// A non-negative number below 2⁵² rounded half away from zero,
     /// as [`f64::round`] (exactly: the magic-number rounding below is
     /// exact in this range and vectorises; other lanes take `f64::round`).
     #[inline(always)]

@@ -146,8 +146,8 @@ impl<const N: usize> RngLanes<N> {
     #[inline(always)]
     pub fn uniform(&mut self, active: Mask<N>) -> F<N> {
         #[cfg(target_arch = "x86_64")]
-        if self.avx2 {
-            // SAFETY: `avx2` is set only for four lanes on a processor with
+        if N == 4 && self.avx2 {
+            // SAFETY: four lanes, and `avx2` is set only on a processor with
             // AVX2 (see `new`).
             return unsafe { self.uniform_avx2(active) };
         }

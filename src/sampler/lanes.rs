@@ -8,9 +8,11 @@
 //! its count, so the processor mispredicts one loop exit per group of lanes
 //! instead of one per draw; P(0) = qⁿ is squared and multiplied in all lanes
 //! at once. The transformed rejections (BTRS, PTRS) compute their first
-//! candidate and squeeze box in all lanes; a lane whose candidate falls
-//! outside the box continues alone in the scalar code (`btrs_rest`,
-//! `ptrs_rest`), as do the rare restarts of a search.
+//! candidate and squeeze box in all lanes. BTRS's rejection loop outside
+//! the box runs in lanes too: the squeeze decides for all lanes at once,
+//! and only a lane the squeeze cannot decide takes the exact test alone.
+//! A PTRS lane outside its box continues alone in the scalar code
+//! (`ptrs_rest`), as do the rare restarts of a search.
 
 use super::{
     BtrsTest, Candidate, Hat, INVERSION_MAX_MEAN, POISSON_INVERSION_MAX_MEAN, POWI_MAX_N,
@@ -20,12 +22,13 @@ use super::{
 use crate::lanes::{F, Mask, whole_to_u64};
 use crate::rng::RngLanes;
 
-/// Binomial(n[i], p[i]) in every lane, as [`super::binomial_f64`] draws it
+/// Binomial(n\[i\], p\[i\]) in every lane, as [`super::binomial_f64`] draws it
 /// from lane `i`'s generator: `n` whole numbers in [0, 2⁵³), `p` clamped
 /// into [0, 1] (NaN gives 0).
 #[inline(always)]
 pub fn binomial_lanes<const N: usize>(rng: &mut RngLanes<N>, n: F<N>, p: F<N>) -> F<N> {
-    let none = n.lt(1.0) | !p.gt(0.0);
+    // A NaN count draws nothing, as below 1.
+    let none = !n.ge(1.0) | !p.gt(0.0);
     let every = !none & p.ge(1.0);
     let active = !(none | every);
     let certain = every.select(n, 0.0);
@@ -49,7 +52,7 @@ pub fn binomial_lanes<const N: usize>(rng: &mut RngLanes<N>, n: F<N>, p: F<N>) -
     active.select(flip.select(n - k, k), certain)
 }
 
-/// Poisson(mean[i]) in every lane, as [`super::poisson_f64`] draws it from
+/// Poisson(mean\[i\]) in every lane, as [`super::poisson_f64`] draws it from
 /// lane `i`'s generator (a negative or NaN mean gives 0).
 #[inline(always)]
 pub fn poisson_lanes<const N: usize>(rng: &mut RngLanes<N>, mean: F<N>) -> F<N> {
@@ -97,7 +100,8 @@ fn inversion<const N: usize>(rng: &mut RngLanes<N>, m: Mask<N>, n: F<N>, p: F<N>
         return zero;
     }
     let large = going & n.gt(POWI_MAX_N as f64);
-    let exponent = (going & !large).select_u64(whole_to_u64(n), [0; N]);
+    // Only the lanes that take the powers convert their n.
+    let exponent = whole_to_u64((going & !large).select(n, 0.0));
     let mut p0 = pow(1.0 - p, exponent);
     for i in large.iter() {
         p0.set(i, zero_probability_large(n.get(i), p.get(i)));
@@ -363,6 +367,32 @@ mod tests {
     }
 
     #[test]
+    fn a_lane_that_is_not_a_count_draws_nothing_and_leaves_the_others_alone() {
+        // NaN and negative counts beside lanes that draw by inversion and
+        // by BTRS: they give 0 without a uniform, and do not disturb the
+        // conversion of the other lanes' n.
+        let n = F([f64::NAN, 40.0, -3.0, 5000.0]);
+        let p = F::splat(0.1);
+        let reps = [0, 1, 2, 3];
+        let mut lanes = RngLanes::<4>::streams(9, reps, 2);
+        let mut own: Vec<EngineRng> = reps.iter().map(|&r| stream(9, r, 2)).collect();
+        for _ in 0..50 {
+            let got = binomial_lanes(&mut lanes, n, p);
+            assert_eq!(got.get(0), 0.0);
+            assert_eq!(got.get(2), 0.0);
+            for i in [1, 3] {
+                let want = super::super::binomial_f64(&mut own[i], n.get(i), p.get(i));
+                assert_eq!(got.get(i), want, "lane {i}");
+            }
+        }
+        // Lanes 0 and 2 took no uniform.
+        for i in [0, 2] {
+            use rand::Rng;
+            assert_eq!(lanes.lane(i).next_u64(), own[i].next_u64(), "lane {i}");
+        }
+    }
+
+    #[test]
     fn poisson_lanes_draw_what_each_lane_would_alone() {
         let means = [
             f64::NAN,
@@ -408,6 +438,7 @@ mod tests {
         let bin = |r: &mut RngLanes<4>, n, p| unsafe { binomial_avx2(r, n, p) };
         check_lanes::<4>(&binomial_grid(), 60, bin, super::super::binomial_f64);
         let cases: Vec<(f64, f64)> = [0.5, 3.0, 15.0, 40.0].iter().map(|&m| (m, 0.0)).collect();
+        // SAFETY: AVX2 is present (checked above).
         let poi = |r: &mut RngLanes<4>, m, p| unsafe { poisson_avx2(r, m, p) };
         let scalar = |r: &mut EngineRng, m: f64, _: f64| super::super::poisson_f64(r, m);
         check_lanes::<4>(&cases, 200, poi, scalar);

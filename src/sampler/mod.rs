@@ -21,7 +21,7 @@
 //! The samplers draw their uniforms from the generator in a fixed order, so a
 //! seed gives the same variates on every platform.
 //!
-//! [`lanes`] draws for several replications side by side with the same
+//! `lanes` draws for several replications side by side with the same
 //! methods: each lane gives the draw of its own generator here.
 
 mod lanes;
@@ -67,7 +67,9 @@ pub fn binomial_f64<R: rand::Rng + ?Sized>(rng: &mut R, n: f64, p: f64) -> f64 {
         n == n.trunc() && (0.0..9_007_199_254_740_992.0).contains(&n),
         "not a count: {n}"
     );
-    if n < 1.0 || p.is_nan() || p <= 0.0 {
+    // A NaN count (not a count: the debug assertion above) draws nothing,
+    // as below 1, instead of looping for ever in BTRS.
+    if n.is_nan() || n < 1.0 || p.is_nan() || p <= 0.0 {
         return 0.0;
     }
     if p >= 1.0 {
@@ -511,7 +513,7 @@ impl<T: Real> Squeeze<T> {
         }
     }
 
-    /// The far bound of [`Squeeze::far_upper_bound`]: whether it exists,
+    /// The far bound (`Squeeze::far_upper_bound` in the tests): whether it exists,
     /// and its slope.
     #[inline(always)]
     fn far(&self) -> (T::Mask, T) {
