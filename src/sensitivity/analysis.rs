@@ -35,6 +35,9 @@ pub const MORRIS_SPAN: [f64; 2] = [0.01, 0.99];
 pub const MAX_REPLICATIONS: f64 = 2e9;
 /// Largest memory the Sobol design may hold.
 pub const MAX_DESIGN_BYTES: f64 = 2.0 * (1u64 << 30) as f64;
+/// Replications of a point simulated together (a multiple of the engine's
+/// lanes), so that an evaluation holds the year rows of this many only.
+const SIM_GROUP: usize = 16 * engine::LANES;
 
 /// Which methods to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -795,32 +798,36 @@ impl<'a> Plan<'a> {
                     }
                 }
             }
-            // Every replication of each model at once (in the engine's
-            // lanes), then the outputs replication by replication.
+            // A group of replications of each model at a time (in the
+            // engine's lanes), then their outputs replication by replication:
+            // the rows of one group in memory, however many replications.
             let n = reps as usize;
-            let rows: Vec<Vec<f64>> = evaluators
+            let group = SIM_GROUP.min(n);
+            let mut rows: Vec<Vec<f64>> = evaluators
                 .iter()
-                .zip(&values)
-                .map(|(e, v)| {
-                    let mut rows = vec![0.0; n * e.row_len()];
-                    e.run_many(seed, 0, n, |_| v, &mut rows);
-                    rows
-                })
+                .map(|e| vec![0.0; group * e.row_len()])
                 .collect();
             let mut horizon: Vec<Vec<f64>> = evaluators
                 .iter()
                 .map(|e| vec![0.0; e.layout().width()])
                 .collect();
             let mut out = Vec::with_capacity(n);
-            for r in 0..n {
-                for (m, e) in evaluators.iter().enumerate() {
-                    let len = e.row_len();
-                    e.layout()
-                        .aggregate(&rows[m][r * len..(r + 1) * len], &mut horizon[m]);
+            for start in (0..n).step_by(group.max(1)) {
+                let len = group.min(n - start);
+                for ((e, v), rows) in evaluators.iter().zip(&values).zip(&mut rows) {
+                    let rows = &mut rows[..len * e.row_len()];
+                    e.run_many(seed, start as u64, len, |_| v, rows);
                 }
-                let mut o = vec![0.0; n_out];
-                self.outputs_of(&horizon, &mut o);
-                out.push(o);
+                for r in 0..len {
+                    for (m, e) in evaluators.iter().enumerate() {
+                        let rl = e.row_len();
+                        e.layout()
+                            .aggregate(&rows[m][r * rl..(r + 1) * rl], &mut horizon[m]);
+                    }
+                    let mut o = vec![0.0; n_out];
+                    self.outputs_of(&horizon, &mut o);
+                    out.push(o);
+                }
             }
             progress.advance(u64::from(reps) * self.models.len() as u64);
             out
