@@ -586,7 +586,7 @@ impl<'a> Collector<'a> {
         self.n += 1;
     }
 
-    /// A block of replications from [`engine::simulate_variants`].
+    /// A block of replications from [`simulate_variants`](crate::engine::simulate_variants).
     ///
     /// Every variant and every comparison accumulates on its own, so they run
     /// in parallel; each still takes the replications in order, so the

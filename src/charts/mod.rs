@@ -6,7 +6,7 @@
 //! legend beside the plot so it never covers data, a source line) and
 //! [`render`], which draws a [`Plot`] onto both backends and returns a
 //! [`Chart`]. [`for_summary`] makes the charts of a run from its
-//! [`Summary`] alone, so they can be drawn again from `summary.json`;
+//! [`Summary`](crate::results::Summary) alone, so they can be drawn again from `summary.json`;
 //! [`for_allocation`] those of `allocate` from its `Allocation`.
 
 pub mod allocation;

@@ -2,7 +2,7 @@
 //!
 //! The estimators are generic, functions of a point in the unit hypercube,
 //! so they are tested on functions with known answers: [`tornado`] (one at a
-//! time, P10 to P90), [`sobol`] (first-order and total variance-based
+//! time, P10 to P90), [`sobol`](mod@sobol) (first-order and total variance-based
 //! indices with bootstrap intervals, also of groups) and [`morris`]
 //! (elementary effects for screening). [`analysis`] maps a point of the
 //! hypercube to a scenario's parameters and evaluates its outputs through
