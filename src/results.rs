@@ -424,33 +424,44 @@ fn push_tiled<'r>(accs: &mut [StatAcc], n: usize, values: impl Fn(usize) -> &'r 
 
 /// A paired comparison, accumulated replication by replication.
 struct ComparisonAcc {
-    years: Vec<ComparisonYearAcc>,
-    total: StatAcc,
+    years: usize,
+    /// The statistics of the columns of a comparison row: per year the
+    /// difference, the cumulative difference and the escalations avoided
+    /// ([`DIFFERENCE`], [`CUMULATIVE`], [`ESCALATIONS_AVOIDED`] after
+    /// `3 × year`), then the total and the overrun difference.
+    stats: Vec<StatAcc>,
+    /// Per year, the replications whose cumulative difference is a saving.
+    savings_cumulative: Vec<usize>,
     savings: usize,
-    overrun: StatAcc,
-    /// The values of a block of replications, replication-major: per year
-    /// the difference, the cumulative difference and the escalations
-    /// avoided, then the total and the overrun difference.
+    /// The comparison rows of a block of replications, one after the other.
     scratch: Vec<f64>,
 }
 
-#[derive(Default, Clone)]
-struct ComparisonYearAcc {
-    difference: StatAcc,
-    cumulative: StatAcc,
-    savings_cumulative: usize,
-    escalations_avoided: StatAcc,
-}
+const DIFFERENCE: usize = 0;
+const CUMULATIVE: usize = 1;
+const ESCALATIONS_AVOIDED: usize = 2;
 
 impl ComparisonAcc {
     fn new(years: usize) -> Self {
         Self {
-            years: vec![ComparisonYearAcc::default(); years],
-            total: StatAcc::default(),
+            years,
+            stats: vec![StatAcc::default(); 3 * years + 2],
+            savings_cumulative: vec![0; years],
             savings: 0,
-            overrun: StatAcc::default(),
             scratch: Vec::new(),
         }
+    }
+
+    fn year(&self, y: usize, column: usize) -> &StatAcc {
+        &self.stats[3 * y + column]
+    }
+
+    fn total(&self) -> &StatAcc {
+        &self.stats[3 * self.years]
+    }
+
+    fn overrun(&self) -> &StatAcc {
+        &self.stats[3 * self.years + 1]
     }
 
     /// Replications `0..n` in order: `base(i)` and `run(i)` are the year
@@ -463,24 +474,24 @@ impl ComparisonAcc {
         run: impl Fn(usize) -> &'r [f64],
         run_w: usize,
     ) {
-        let years = self.years.len();
-        let w = 3 * years + 2;
+        let years = self.years;
+        let w = self.stats.len();
         self.scratch.resize(n * w, 0.0);
         for (i, out) in self.scratch.chunks_exact_mut(w).enumerate() {
             let (base, run) = (base(i), run(i));
             let mut cum = 0.0;
             let mut overrun = 0.0;
-            for (y, acc) in self.years.iter_mut().enumerate() {
+            for (y, savings) in self.savings_cumulative.iter_mut().enumerate() {
                 let b = &base[y * base_w..];
                 let v = &run[y * run_w..];
                 let d = v[col::TOTAL_COST] - b[col::TOTAL_COST];
                 cum += d;
                 overrun += v[col::OVERRUN] - b[col::OVERRUN];
-                out[3 * y] = d;
-                out[3 * y + 1] = cum;
-                out[3 * y + 2] = b[col::ESCALATIONS] - v[col::ESCALATIONS];
+                out[3 * y + DIFFERENCE] = d;
+                out[3 * y + CUMULATIVE] = cum;
+                out[3 * y + ESCALATIONS_AVOIDED] = b[col::ESCALATIONS] - v[col::ESCALATIONS];
                 if cum < 0.0 {
-                    acc.savings_cumulative += 1;
+                    *savings += 1;
                 }
             }
             out[3 * years] = cum;
@@ -489,15 +500,8 @@ impl ComparisonAcc {
                 self.savings += 1;
             }
         }
-        // A statistic at a time over the replications, as in `push_tiled`.
-        let column = |c: usize| self.scratch.iter().skip(c).step_by(w).copied();
-        for (y, acc) in self.years.iter_mut().enumerate() {
-            column(3 * y).for_each(|x| acc.difference.push(x));
-            column(3 * y + 1).for_each(|x| acc.cumulative.push(x));
-            column(3 * y + 2).for_each(|x| acc.escalations_avoided.push(x));
-        }
-        column(3 * years).for_each(|x| self.total.push(x));
-        column(3 * years + 1).for_each(|x| self.overrun.push(x));
+        let scratch = &self.scratch;
+        push_tiled(&mut self.stats, n, |i| &scratch[i * w..(i + 1) * w]);
     }
 
     fn finish(
@@ -507,27 +511,26 @@ impl ComparisonAcc {
         variant: &str,
         baseline: &str,
     ) -> Comparison {
-        let n = self.total.len();
-        let mean_cum: Vec<f64> = self.years.iter().map(|y| y.cumulative.mean()).collect();
+        let n = self.total().len();
+        let mean_cum: Vec<f64> = (0..self.years)
+            .map(|y| self.year(y, CUMULATIVE).mean())
+            .collect();
         Comparison {
             variant: variant.to_string(),
             baseline: baseline.to_string(),
-            total_cost_difference: self.total.finish(),
+            total_cost_difference: self.total().finish(),
             unpaired_se,
             p_saving: Proportion::from_count(self.savings, n),
             break_even_year: break_even(&mean_cum).map(|y| start_year + y as i32),
-            overrun_difference: self.overrun.finish(),
-            total_cost_difference_histogram: Histogram::of_points(&self.total.points()),
-            years: self
-                .years
-                .iter()
-                .enumerate()
-                .map(|(y, acc)| ComparisonYear {
+            overrun_difference: self.overrun().finish(),
+            total_cost_difference_histogram: Histogram::of_points(&self.total().points()),
+            years: (0..self.years)
+                .map(|y| ComparisonYear {
                     year: start_year + y as i32,
-                    difference: acc.difference.finish(),
-                    cumulative_difference: acc.cumulative.finish(),
-                    p_saving_cumulative: Proportion::from_count(acc.savings_cumulative, n),
-                    escalations_avoided: acc.escalations_avoided.finish(),
+                    difference: self.year(y, DIFFERENCE).finish(),
+                    cumulative_difference: self.year(y, CUMULATIVE).finish(),
+                    p_saving_cumulative: Proportion::from_count(self.savings_cumulative[y], n),
+                    escalations_avoided: self.year(y, ESCALATIONS_AVOIDED).finish(),
                 })
                 .collect(),
         }

@@ -61,9 +61,8 @@ pub fn open01<R: rand::Rng + ?Sized>(rng: &mut R) -> f64 {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RngLanes<const N: usize> {
     s: [[u64; N]; 4],
-    /// Whether [`RngLanes::uniform`] takes the AVX2 step (four lanes on a
-    /// processor that has it): the compiler leaves the portable step's
-    /// 64-bit rotations scalar, so this one is written by hand.
+    /// Whether the processor has AVX2, checked once when the generators
+    /// are made rather than in every [`RngLanes::uniform`] of the hot loop.
     avx2: bool,
 }
 
@@ -102,17 +101,10 @@ impl<const N: usize> RngLanes<N> {
             }
         }
         #[cfg(target_arch = "x86_64")]
-        let avx2 = N == 4 && std::arch::is_x86_feature_detected!("avx2");
+        let avx2 = std::arch::is_x86_feature_detected!("avx2");
         #[cfg(not(target_arch = "x86_64"))]
         let avx2 = false;
         RngLanes { s, avx2 }
-    }
-
-    /// These generators on the portable step only (for tests that compare
-    /// the two steps).
-    pub fn portable(mut self) -> Self {
-        self.avx2 = false;
-        self
     }
 
     /// The streams of (seed, replication `reps[i]`, purpose) in lane `i`.
@@ -143,14 +135,23 @@ impl<const N: usize> RngLanes<N> {
     /// the scalar samplers draw it: (word >> 11)·2⁻⁵³. The conversion goes
     /// through two exact halves, since a vector of 64-bit integers has no
     /// conversion instruction before AVX-512; the value is the same.
+    ///
+    /// Four lanes on a processor with AVX2 take a step written by hand in
+    /// AVX2 (the compiler leaves the portable step's 64-bit rotations
+    /// scalar); the numbers are the same.
     #[inline(always)]
     pub fn uniform(&mut self, active: Mask<N>) -> F<N> {
         #[cfg(target_arch = "x86_64")]
         if N == 4 && self.avx2 {
-            // SAFETY: four lanes, and `avx2` is set only on a processor with
-            // AVX2 (see `new`).
+            // SAFETY: four lanes, on a processor with AVX2 (checked in `new`).
             return unsafe { self.uniform_avx2(active) };
         }
+        self.uniform_portable(active)
+    }
+
+    /// [`RngLanes::uniform`] by the portable step.
+    #[inline(always)]
+    fn uniform_portable(&mut self, active: Mask<N>) -> F<N> {
         let words = self.next_u64(active);
         let mut out = [0.0; N];
         for i in 0..N {
@@ -268,12 +269,15 @@ mod tests {
     fn each_lane_gives_the_numbers_of_its_own_generator() {
         // On this processor's step (AVX2 where it has it) and the portable one.
         let seeds = [0u64, 1, 0xdead_beef, u64::MAX];
-        let lanes = RngLanes::new(seeds.map(|s| stream(s, 2, 3)));
-        check_lanes_against_their_generators(lanes.clone(), seeds);
-        check_lanes_against_their_generators(lanes.portable(), seeds);
+        check_lanes_against_their_generators(seeds, RngLanes::uniform);
+        check_lanes_against_their_generators(seeds, RngLanes::uniform_portable);
     }
 
-    fn check_lanes_against_their_generators(mut lanes: RngLanes<4>, seeds: [u64; 4]) {
+    fn check_lanes_against_their_generators(
+        seeds: [u64; 4],
+        uniform: impl Fn(&mut RngLanes<4>, Mask<4>) -> F<4>,
+    ) {
+        let mut lanes = RngLanes::new(seeds.map(|s| stream(s, 2, 3)));
         let mut own = seeds.map(|s| stream(s, 2, 3));
         // Lanes advance only where active; a lane taken alone continues its
         // own sequence; uniforms are the scalar samplers' uniforms.
@@ -296,7 +300,7 @@ mod tests {
                     }
                 }
                 1 => {
-                    let u = lanes.uniform(active);
+                    let u = uniform(&mut lanes, active);
                     for (i, g) in own.iter_mut().enumerate() {
                         if active.test(i) {
                             let want = (g.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64);

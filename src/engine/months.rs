@@ -172,15 +172,12 @@ impl<'a, const N: usize> Simulator<'a, N> {
         }
         self.lanes.gather(&self.rates);
         self.rngs.clear();
-        self.rngs
-            .extend(self.prepared.stream_purpose.iter().map(|&p| {
-                let rng = RngLanes::streams(seed, reps, p);
-                if build == Build::Portable {
-                    rng.portable()
-                } else {
-                    rng
-                }
-            }));
+        self.rngs.extend(
+            self.prepared
+                .stream_purpose
+                .iter()
+                .map(|&p| RngLanes::streams(seed, reps, p)),
+        );
         let mut job = Months {
             rates: &self.rates,
             r: &self.lanes,

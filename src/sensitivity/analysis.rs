@@ -802,7 +802,7 @@ impl<'a> Plan<'a> {
             // engine's lanes), then their outputs replication by replication:
             // the rows of one group in memory, however many replications.
             let n = reps as usize;
-            let group = SIM_GROUP.min(n);
+            let group = SIM_GROUP.min(n).max(1);
             let mut rows: Vec<Vec<f64>> = evaluators
                 .iter()
                 .map(|e| vec![0.0; group * e.row_len()])
@@ -812,7 +812,7 @@ impl<'a> Plan<'a> {
                 .map(|e| vec![0.0; e.layout().width()])
                 .collect();
             let mut out = Vec::with_capacity(n);
-            for start in (0..n).step_by(group.max(1)) {
+            for start in (0..n).step_by(group) {
                 let len = group.min(n - start);
                 for ((e, v), rows) in evaluators.iter().zip(&values).zip(&mut rows) {
                     let rows = &mut rows[..len * e.row_len()];
