@@ -206,10 +206,9 @@ fn btrs_rest<const N: usize>(
     let mut cand = first;
     let mut k = F::splat(0.0);
     loop {
-        let (in_range, num, den) = sq.place(cand);
-        let (squeezed_in, squeezed_out) = sq.decide(cand.k, num, den);
-        let mut accept = pending & in_range & squeezed_in;
-        let undecided = pending & in_range & !squeezed_in & !squeezed_out;
+        let (squeezed_in, squeezed_out) = sq.judge(cand);
+        let mut accept = pending & squeezed_in;
+        let undecided = pending & !squeezed_in & !squeezed_out;
         if undecided.any() {
             let mut exact = [false; N];
             for i in undecided.iter() {
@@ -244,8 +243,10 @@ impl<const N: usize> Squeeze<F<N>> {
             b: self.b.get(i),
             alpha: self.alpha.get(i),
             m: self.m.get(i),
-            inv_npq: self.inv_npq.get(i),
-            reach: self.reach.get(i),
+            phi: self.phi.get(i),
+            g: self.g.get(i),
+            h: self.h.get(i),
+            slack: self.slack.get(i),
         }
     }
 }
