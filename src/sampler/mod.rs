@@ -493,7 +493,7 @@ fn btrs_rest<R: rand::Rng + ?Sized>(
 /// Σⱼ [ln(1 − A·tⱼ) − ln(1 + B·tⱼ)] with 0 ≤ tⱼ ≤ d, and
 /// [`Squeeze::bounds`] bounds that sum by its Taylor series to the third
 /// order, with remainders of the fourth, in closed form through the power
-/// sums of the tⱼ: a band of width about d⁵h⁴/10 around the exact value,
+/// sums of the tⱼ: a band of width about d⁵h⁴/8 around the exact value,
 /// valid while h·d ≤ ½ (a quarter of the way from the mode to zero).
 #[derive(Clone, Copy)]
 struct Squeeze<T: Real = f64> {
