@@ -367,6 +367,62 @@ mod tests {
         check_lanes::<3>(&grid, 20, binomial_lanes, super::super::binomial_f64);
     }
 
+    /// One BTRS draw as the scalar loop takes it from `rng` (p ≤ ½,
+    /// n·p ≥ 30): the count, and how many of its candidates the squeeze left
+    /// to the exact test.
+    fn btrs_walk(rng: &mut EngineRng, n: f64, p: f64) -> (f64, usize) {
+        let hat = btrs_hat(n, p);
+        let mut test = BtrsTest::new(p, Squeeze::new(n, p, &hat));
+        let mut exact_tests = 0;
+        let (mut c, inside) = hat.candidate(rng);
+        if inside {
+            return (c.k, 0);
+        }
+        loop {
+            let (in_range, num, den) = test.sq.place(c);
+            if in_range {
+                let accept = test.sq.squeeze(c.k, num, den).unwrap_or_else(|| {
+                    exact_tests += 1;
+                    test.exact(c)
+                });
+                if accept {
+                    return (c.k, exact_tests);
+                }
+            }
+            let (next, inside) = hat.candidate(rng);
+            if inside {
+                return (next.k, exact_tests);
+            }
+            c = next;
+        }
+    }
+
+    #[test]
+    fn binomial_lanes_agree_where_the_exact_test_decides() {
+        // The squeeze leaves about 2 in 1,000 candidates outside the box to
+        // the exact test, most often at n·p near 30: the grid above reaches
+        // it a few times at most, so here BTRS draws at those means, often
+        // enough that lanes take the exact test hundreds of times.
+        let cases = [(61.0, 0.5), (100.0, 0.3), (300.0, 0.1), (3000.0, 0.01)];
+        let rounds = 30_000;
+        check_lanes::<4>(&cases, rounds, binomial_lanes, super::super::binomial_f64);
+        // How often the exact test decided in those draws, by the scalar
+        // loop on the same streams (the walk draws what `binomial_f64` draws).
+        let mut exact_tests = 0;
+        for (i, &(n, p)) in cases.iter().enumerate() {
+            let (mut walk, mut own) = (stream(7, i as u64, 11), stream(7, i as u64, 11));
+            for _ in 0..rounds {
+                let (k, tests) = btrs_walk(&mut walk, n, p);
+                assert_eq!(k, super::super::binomial_f64(&mut own, n, p));
+                exact_tests += tests;
+            }
+        }
+        assert!(
+            exact_tests >= 400,
+            "the exact test decided {exact_tests} times"
+        );
+    }
+
     #[test]
     fn a_lane_that_is_not_a_count_draws_nothing_and_leaves_the_others_alone() {
         // NaN and negative counts beside lanes that draw by inversion and
