@@ -379,15 +379,12 @@ mod tests {
             return (c.k, 0);
         }
         loop {
-            let (in_range, num, den) = test.sq.place(c);
-            if in_range {
-                let accept = test.sq.squeeze(c.k, num, den).unwrap_or_else(|| {
-                    exact_tests += 1;
-                    test.exact(c)
-                });
-                if accept {
-                    return (c.k, exact_tests);
-                }
+            let accept = test.sq.verdict(c).unwrap_or_else(|| {
+                exact_tests += 1;
+                test.exact(c)
+            });
+            if accept {
+                return (c.k, exact_tests);
             }
             let (next, inside) = hat.candidate(rng);
             if inside {

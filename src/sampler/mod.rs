@@ -653,9 +653,10 @@ impl Squeeze {
         self.far(d, a, b, psi)
     }
 
-    /// [`Squeeze::decide`] as `Some(accept)`, or `None` where it cannot.
-    fn squeeze(&self, k: f64, num: f64, den: f64) -> Option<bool> {
-        match self.decide(k, num, den) {
+    /// [`Squeeze::judge`] as `Some(accept)`, or `None` where the exact test
+    /// must decide.
+    fn verdict(&self, c: Candidate) -> Option<bool> {
+        match self.judge(c) {
             (true, _) => Some(true),
             (_, true) => Some(false),
             _ => None,
@@ -689,11 +690,7 @@ impl BtrsTest {
     /// test otherwise.
     #[inline(always)]
     fn accepts(&mut self, c: Candidate) -> bool {
-        let (in_range, num, den) = self.sq.place(c);
-        if !in_range {
-            return false;
-        }
-        match self.sq.squeeze(c.k, num, den) {
+        match self.sq.verdict(c) {
             Some(accept) => accept,
             None => self.exact(c),
         }
@@ -1110,12 +1107,12 @@ mod tests {
             for _ in 0..4_000 {
                 let (c, _) = hat.candidate(&mut r);
                 let Candidate { k, us, v } = c;
-                let (in_range, num, den) = test.sq.place(c);
+                let (in_range, _, _) = test.sq.place(c);
                 if !in_range {
                     continue;
                 }
                 total += 1;
-                let squeeze = test.sq.squeeze(k, num, den);
+                let squeeze = test.sq.verdict(c);
                 let exact = test.exact(c);
                 if let Some(accept) = squeeze {
                     decided += 1;
