@@ -494,7 +494,7 @@ fn btrs_rest<R: rand::Rng + ?Sized>(
 /// [`Squeeze::bounds`] bounds that sum by its Taylor series to the third
 /// order, with remainders of the fourth, in closed form through the power
 /// sums of the tⱼ: a band of width about d⁵h⁴/8 around the exact value,
-/// valid while h·d ≤ ½ (a quarter of the way from the mode to zero).
+/// valid while h·d ≤ ½ (d ≤ μ/2, half of the way from the mode to zero).
 #[derive(Clone, Copy)]
 struct Squeeze<T: Real = f64> {
     nf: T,
