@@ -510,10 +510,6 @@ struct Squeeze<T: Real = f64> {
     g: T,
     /// h = 1/μ.
     h: T,
-    /// What the bounds leave on each side for rounding: of φ (through μ,
-    /// up to (n + 1) ulps) and of the exact test (below 10⁻¹⁰ at the n
-    /// the engine meets, a few ulps of n beyond).
-    slack: T,
 }
 
 impl<T: Real> Squeeze<T> {
@@ -533,8 +529,13 @@ impl<T: Real> Squeeze<T> {
             phi: mu - m,
             g: (p / q) * h,
             h,
-            slack: (nf + 1.0) * (16.0 * f64::EPSILON) + 1e-8,
         }
+    }
+
+    /// Whether the bounds reach distance `d` from the mode: h·d ≤ ½.
+    #[inline(always)]
+    fn near(&self, d: T) -> T::Mask {
+        (self.h * d).le(T::splat(0.5))
     }
 
     /// The side of the mode that `k` is on, as the terms of the sum of
@@ -574,9 +575,11 @@ impl<T: Real> Squeeze<T> {
             ((b - a) * a_b * 0.5) * s2 - a_b * s1 - ((a * a * a + b * b * b) * (1.0 / 3.0)) * s3;
         let s4 = d * s3 * 0.25;
         let (a2, b2) = (a * a, b * b);
-        // The terms above are at most about d: a relative 10⁻¹² of the
-        // largest covers their rounding.
-        let slack = self.slack + a_b * s1 * 1e-12;
+        // What the bounds leave on each side for rounding: of φ (through
+        // μ, up to (n + 1) ulps), of the exact test (below 10⁻¹⁰ at the n
+        // the engine meets, a few ulps of n beyond), and of the terms
+        // above, at most about d, by a relative 10⁻¹² of the largest.
+        let slack = ((self.nf + 1.0) * (16.0 * f64::EPSILON) + 1e-8) + a_b * s1 * 1e-12;
         let lo = centre - (a2 * a2) * (a * d * 2.0 + 1.0) * s4 - slack;
         let hi = centre + (b2 * b2) * s4 + slack;
         (lo, hi)
@@ -601,7 +604,7 @@ impl<T: Real> Squeeze<T> {
     #[inline(always)]
     fn decide(&self, k: T, num: T, den: T) -> (T::Mask, T::Mask) {
         let (d, a, b, psi) = self.side(k);
-        let near = (self.h * d).le(T::splat(0.5));
+        let near = self.near(d);
         let (lo, hi_near) = self.bounds(d, a, b, psi);
         let accept = near & num.le(exp_lower_bound(lo) * den);
         // The far bound only where a candidate is beyond reach (rarely).
@@ -642,7 +645,7 @@ impl Squeeze {
     #[cfg(test)]
     fn log_ratio_bounds(&self, k: f64) -> Option<(f64, f64)> {
         let (d, a, b, psi) = self.side(k);
-        (self.h * d <= 0.5).then(|| self.bounds(d, a, b, psi))
+        self.near(d).then(|| self.bounds(d, a, b, psi))
     }
 
     /// [`Squeeze::far`]: the upper bound of ln f(k)/f(m) beyond the reach
