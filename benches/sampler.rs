@@ -11,9 +11,9 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use rand::SeedableRng;
 use rand_distr::Distribution;
 use rand_xoshiro::Xoshiro256PlusPlus;
-use wijkbudget::lanes::F;
 use wijkbudget::rng::RngLanes;
 use wijkbudget::sampler::{binomial, binomial_f64, binomial_lanes, poisson, poisson_lanes};
+use wijkbudget::simd::F;
 
 /// (n, p): means from 0.1 to 5,000,000, with several around the switch from
 /// inversion to BTRS.

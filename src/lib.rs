@@ -16,8 +16,7 @@ pub mod copula;
 pub mod dist;
 pub mod engine;
 pub mod export;
-pub mod fmt;
-pub mod lanes;
+pub mod locale;
 pub mod metrics;
 pub mod model;
 pub mod report;
@@ -26,6 +25,7 @@ pub mod rng;
 pub mod sampler;
 pub mod scenario;
 pub mod sensitivity;
+pub mod simd;
 pub mod stats;
 
 /// The example scenario shipped with the program (`wijkbudget init` writes it,

@@ -13,7 +13,7 @@ use rand::SeedableRng;
 use rand::TryRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-use crate::lanes::{F, Mask};
+use crate::simd::{F, Mask};
 
 /// The generator used everywhere in the engine.
 pub type EngineRng = Xoshiro256PlusPlus;

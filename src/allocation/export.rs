@@ -7,7 +7,7 @@ use super::{Allocation, Estimate, PoolPolicy, Prob};
 use crate::export::console::columns;
 use crate::export::csv::num;
 use crate::export::{ExportError, OutputFile};
-use crate::fmt::{Lang, euro, euro_se, percent, percent_se};
+use crate::locale::{Lang, euro, euro_se, percent, percent_se};
 
 /// All output files of an allocation, encoded in memory.
 pub fn files(a: &Allocation) -> Result<Vec<OutputFile>, ExportError> {
@@ -261,7 +261,7 @@ pub fn render(a: &Allocation, lang: Lang) -> String {
                 euro(o.overrun.mean, lang),
             ]);
             if waitlist && let Some(r) = rows.last_mut() {
-                r.push(crate::fmt::number(o.waiting_months.mean, 0, lang));
+                r.push(crate::locale::number(o.waiting_months.mean, 0, lang));
             }
         }
         let t = &k.total;

@@ -119,8 +119,8 @@ pub enum Key {
 
 impl Key {
     /// The key's short name in Dutch and English.
-    pub fn label(self, lang: crate::fmt::Lang) -> &'static str {
-        use crate::fmt::Lang::{En, Nl};
+    pub fn label(self, lang: crate::locale::Lang) -> &'static str {
+        use crate::locale::Lang::{En, Nl};
         match (self, lang) {
             (Key::PerInhabitant, Nl) => "per inwoner",
             (Key::PerInhabitant, En) => "per inhabitant",
@@ -766,8 +766,8 @@ pub fn evaluate(
     let (p_any, p_muni) = no_pool.unwrap_or((Prob { p: 0.0, se: 0.0 }, Prob { p: 0.0, se: 0.0 }));
     KeyResult {
         key,
-        label_nl: key.label(crate::fmt::Lang::Nl).to_string(),
-        label_en: key.label(crate::fmt::Lang::En).to_string(),
+        label_nl: key.label(crate::locale::Lang::Nl).to_string(),
+        label_en: key.label(crate::locale::Lang::En).to_string(),
         description: key.description().to_string(),
         weights,
         target_p_overrun: target,

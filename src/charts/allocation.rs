@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use super::style::{self, Mark, t};
 use super::{Chart, ChartError, DrawError, Frame, OrDraw, Plot, render};
 use crate::allocation::{Allocation, Key, KeyResult};
-use crate::fmt::{self, Lang};
+use crate::locale::{self, Lang};
 
 /// The chart ids, in the order [`for_allocation`] returns them.
 pub const IDS: [&str; 3] = ["allocation-budget", "allocation-overrun", "allocation-pool"];
@@ -147,9 +147,9 @@ fn budget(a: &Allocation, lang: Lang) -> Made {
                 key_label(&a.keys[k], lang),
                 t(lang, "krijgt", "gives"),
                 style::clip(area_label(a, i), 40),
-                fmt::euro_short(o.budget, lang),
+                locale::euro_short(o.budget, lang),
                 t(lang, "voor", "for"),
-                fmt::euro_short(o.cost_first_year.mean, lang),
+                locale::euro_short(o.cost_first_year.mean, lang),
                 t(lang, "verwachte kosten in", "expected cost in"),
                 a.start_year,
                 t(
@@ -256,7 +256,7 @@ fn overrun(a: &Allocation, lang: Lang) -> Made {
                 "de grootste kans op een tekort:",
                 "the largest chance of an overrun:"
             ),
-            fmt::percent(p, 0, lang),
+            locale::percent(p, 0, lang),
         ),
         None => t(
             lang,
@@ -273,7 +273,7 @@ fn overrun(a: &Allocation, lang: Lang) -> Made {
                 "bij gelijk risico heeft elke wijk",
                 "under equal risk every area has"
             ),
-            fmt::percent(p, 0, lang)
+            locale::percent(p, 0, lang)
         ));
     }
     let mut legend = key_legend(a, lang);
@@ -326,24 +326,24 @@ fn pool(a: &Allocation, lang: Lang) -> Made {
         (Some(f), Some(l)) if l.size > f.size => format!(
             "{} {} {} {} {} {} ({}); {} {} {} {}",
             t(lang, "een pool van", "a pool of"),
-            fmt::euro_short(l.size, lang),
+            locale::euro_short(l.size, lang),
             t(
                 lang,
                 "verlaagt de kans dat een wijk tekortkomt van",
                 "cuts the chance that some area overruns from"
             ),
-            fmt::percent(f.p_any_area_overrun.p, 0, lang),
+            locale::percent(f.p_any_area_overrun.p, 0, lang),
             t(lang, "naar", "to"),
-            fmt::percent(l.p_any_area_overrun.p, 0, lang),
+            locale::percent(l.p_any_area_overrun.p, 0, lang),
             key_label(key, lang),
             t(
                 lang,
                 "voor de gemeente als geheel van",
                 "for the municipality as a whole from"
             ),
-            fmt::percent(f.p_municipality_overrun.p, 0, lang),
+            locale::percent(f.p_municipality_overrun.p, 0, lang),
             t(lang, "naar", "to"),
-            fmt::percent(l.p_municipality_overrun.p, 0, lang),
+            locale::percent(l.p_municipality_overrun.p, 0, lang),
         ),
         _ => t(
             lang,
@@ -518,7 +518,7 @@ impl Plot for GroupedPlot {
         }
         let y_fmt = |y: &f64| match unit {
             Unit::Euro => style::euro_tick(*y, y1, lang),
-            Unit::Share => fmt::percent(*y, 0, lang),
+            Unit::Share => locale::percent(*y, 0, lang),
         };
         style::mesh(&mut chart)
             .disable_x_mesh()
@@ -683,7 +683,7 @@ impl Plot for PoolPlot {
             .x_labels(7)
             .y_labels(7)
             .x_label_formatter(&|x| style::euro_tick(*x, x_hi, lang))
-            .y_label_formatter(&|y| fmt::percent(*y, 0, lang))
+            .y_label_formatter(&|y| locale::percent(*y, 0, lang))
             .x_desc(self.x_desc.as_str())
             .y_desc(self.y_desc)
             .draw()

@@ -165,7 +165,7 @@ fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, png::Encod
 /// A file-name stem from a name: lower-case ASCII letters, digits and `-`,
 /// at most 40 characters, never empty.
 pub fn slug(name: &str) -> String {
-    crate::fmt::file_stem(&name.replace('_', " "), 40).unwrap_or_else(|| "x".into())
+    crate::locale::file_stem(&name.replace('_', " "), 40).unwrap_or_else(|| "x".into())
 }
 
 #[cfg(test)]

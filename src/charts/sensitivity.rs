@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use super::style::{self, Mark, t};
 use super::{Chart, ChartError, DrawError, Frame, OrDraw, Plot, render, slug};
-use crate::fmt::{self, Lang};
+use crate::locale::{self, Lang};
 use crate::sensitivity::report::{
     MorrisTable, OutputInfo, OutputUnit, Report, SobolTable, TornadoTable,
 };
@@ -34,9 +34,9 @@ pub fn output_label(o: &OutputInfo, lang: Lang) -> String {
 /// An output value as text in the output's unit.
 pub fn value(x: f64, unit: OutputUnit, lang: Lang) -> String {
     match unit {
-        OutputUnit::Euro => fmt::euro_short(x, lang),
-        OutputUnit::Probability => fmt::percent(x, 1, lang),
-        OutputUnit::Count => fmt::number(x, if x.abs() < 10.0 { 1 } else { 0 }, lang),
+        OutputUnit::Euro => locale::euro_short(x, lang),
+        OutputUnit::Probability => locale::percent(x, 1, lang),
+        OutputUnit::Count => locale::number(x, if x.abs() < 10.0 { 1 } else { 0 }, lang),
     }
 }
 
@@ -64,7 +64,7 @@ fn source_line(r: &Report, method: &str, lang: Lang, date: Option<&str>) -> Stri
             method.to_string(),
             format!(
                 "{} {} {}",
-                fmt::number(f64::from(r.settings.process_reps), 0, lang),
+                locale::number(f64::from(r.settings.process_reps), 0, lang),
                 t(lang, "replicaties per punt", "replications per point"),
                 t(lang, "(gemeenschappelijk)", "(common)"),
             ),
@@ -260,7 +260,7 @@ fn sobol(tab: &SobolTable, o: &OutputInfo, confidence: f64, lang: Lang) -> Made 
             t(lang, "verklaart", "explains"),
             format_args!(
                 "{} {}",
-                fmt::percent(top.total.clamp(0.0, 1.0), 0, lang),
+                locale::percent(top.total.clamp(0.0, 1.0), 0, lang),
                 t(
                     lang,
                     "van de spreiding (met interacties)",
@@ -286,7 +286,7 @@ fn sobol(tab: &SobolTable, o: &OutputInfo, confidence: f64, lang: Lang) -> Made 
         (
             format!(
                 "{}{} {}",
-                fmt::percent(confidence, 0, lang),
+                locale::percent(confidence, 0, lang),
                 t(lang, "-interval", " interval"),
                 t(lang, "(bootstrap)", "(bootstrap)")
             ),
@@ -383,8 +383,8 @@ fn bounds(xs: impl IntoIterator<Item = f64>) -> (f64, f64) {
 fn tick(x: f64, unit: OutputUnit, max_abs: f64, lang: Lang) -> String {
     match unit {
         OutputUnit::Euro => style::euro_tick(x, max_abs, lang),
-        OutputUnit::Probability => fmt::percent(x, if max_abs < 0.05 { 1 } else { 0 }, lang),
-        OutputUnit::Count => fmt::number(x, if max_abs < 10.0 { 1 } else { 0 }, lang),
+        OutputUnit::Probability => locale::percent(x, if max_abs < 0.05 { 1 } else { 0 }, lang),
+        OutputUnit::Count => locale::number(x, if max_abs < 10.0 { 1 } else { 0 }, lang),
     }
 }
 
@@ -509,7 +509,7 @@ impl Plot for SobolPlot {
             .disable_y_mesh()
             .x_labels(7)
             .y_labels(n)
-            .x_label_formatter(&|x| fmt::percent(*x, 0, lang))
+            .x_label_formatter(&|x| locale::percent(*x, 0, lang))
             .y_label_formatter(&y_fmt)
             .x_desc(self.x_desc.as_str())
             .draw()

@@ -8,7 +8,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{DrawError, Frame, OrDraw};
-use crate::fmt::{self, Lang};
+use crate::locale::{self, Lang};
 use crate::results::Summary;
 
 /// The font family every text is drawn in (registered by `init_fonts`).
@@ -121,7 +121,7 @@ pub fn source_text(
 pub fn replications(n: u32, lang: Lang) -> String {
     format!(
         "{} {}",
-        fmt::number(f64::from(n), 0, lang),
+        locale::number(f64::from(n), 0, lang),
         t(lang, "replicaties", "replications")
     )
 }
@@ -322,7 +322,7 @@ pub fn row_label(labels: &[String], y: f64) -> String {
 /// `€ 4,5 mln`) with as few decimals (at most two) as the tick needs.
 pub fn euro_tick(x: f64, max_abs: f64, lang: Lang) -> String {
     if max_abs < 2e6 {
-        return fmt::euro(x, lang);
+        return locale::euro(x, lang);
     }
     let m = x / 1e6;
     let decimals = (0..=2)
@@ -331,7 +331,7 @@ pub fn euro_tick(x: f64, max_abs: f64, lang: Lang) -> String {
             (scaled - scaled.round()).abs() < 1e-6 * scaled.abs().max(1.0)
         })
         .unwrap_or(2);
-    fmt::euro_mln(x, decimals as usize, lang)
+    locale::euro_mln(x, decimals as usize, lang)
 }
 
 /// The step between `n` nice ticks over `[lo, hi]` (1, 2 or 5 times a

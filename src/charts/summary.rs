@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use super::style::{self, Mark, t};
 use super::{Chart, ChartError, DrawError, Frame, OrDraw, Plot, render, slug};
-use crate::fmt::{self, Lang};
+use crate::locale::{self, Lang};
 use crate::results::{Comparison, Summary, VariantSummary};
 use crate::stats::Stat;
 
@@ -138,7 +138,7 @@ fn fan(summary: &Summary, v: &VariantSummary, i: usize, lang: Lang) -> Made {
                 "care spend per year against the ceiling; chance of an overrun in"
             ),
             y.year,
-            fmt::percent(y.p_overrun.p, 1, lang)
+            locale::percent(y.p_overrun.p, 1, lang)
         ),
         None => name(&v.name),
     };
@@ -212,17 +212,17 @@ fn overrun_chance(summary: &Summary, lang: Lang) -> Made {
                 "heeft de kleinste kans op een tekort",
                 "has the smallest chance of an overrun"
             ),
-            fmt::percent(p, 1, lang),
+            locale::percent(p, 1, lang),
             t(lang, "in minstens één jaar", "in at least one year"),
             t(lang, "tegen", "against"),
-            fmt::percent(p_any[0], 1, lang),
+            locale::percent(p_any[0], 1, lang),
             format_args!("{} {}", t(lang, "bij", "for"), name(&base.name)),
         ),
         _ => format!(
             "{}: {} {} {}",
             name(&base.name),
             t(lang, "kans op een tekort", "chance of an overrun"),
-            fmt::percent(p_any[0], 1, lang),
+            locale::percent(p_any[0], 1, lang),
             t(lang, "in minstens één jaar", "in at least one year"),
         ),
     };
@@ -302,14 +302,14 @@ fn total_cost(summary: &Summary, lang: Lang) -> Made {
                 "is gemiddeld het goedkoopst",
                 "is the cheapest on average"
             ),
-            fmt::euro_short(m, lang)
+            locale::euro_short(m, lang)
         ),
         _ => format!(
             "{} {}: {} {}",
             t(lang, "Totale kosten", "Total cost"),
             period(summary),
             t(lang, "gemiddeld", "on average"),
-            fmt::euro_short(rows[0].1.mean, lang)
+            locale::euro_short(rows[0].1.mean, lang)
         ),
     };
     let legend = vec![
@@ -402,7 +402,7 @@ fn streams(summary: &Summary, v: &VariantSummary, lang: Lang) -> Made {
             name(&v.name),
             name(&streams[i].0),
             t(lang, "is de grootste post", "is the largest stream"),
-            fmt::percent(x / total, 0, lang),
+            locale::percent(x / total, 0, lang),
             t(lang, "van de zorguitgaven in", "of care spend in"),
             y.year
         ),
@@ -469,14 +469,14 @@ fn escalations(summary: &Summary, lang: Lang) -> Made {
             t(lang, "Escalaties per jaar", "Escalations per year"),
             t(lang, "de minste bij", "fewest with"),
             name(&series[i].0),
-            fmt::number(n, 0, lang),
+            locale::number(n, 0, lang),
             t(lang, "in", "in"),
             period(summary)
         ),
         _ => format!(
             "{}: {} {} {}",
             t(lang, "Escalaties per jaar", "Escalations per year"),
-            fmt::number(totals[0], 0, lang),
+            locale::number(totals[0], 0, lang),
             t(lang, "in", "in"),
             period(summary)
         ),
@@ -523,7 +523,7 @@ fn waiting(summary: &Summary, lang: Lang) -> Made {
             ),
             t(lang, "de meeste bij", "most with"),
             name(&series[i].0),
-            fmt::number(n, 0, lang),
+            locale::number(n, 0, lang),
             t(lang, "in", "in"),
             summary.scenario.years.get(y).copied().unwrap_or_default()
         ),
@@ -558,9 +558,9 @@ fn saving(c: &Comparison, lang: Lang) -> Made {
         t(lang, "tegenover", "against"),
         name(&c.baseline),
         t(lang, "kans op een besparing", "chance of a saving"),
-        fmt::percent(c.p_saving.p, 1, lang),
+        locale::percent(c.p_saving.p, 1, lang),
         t(lang, "gemiddeld", "on average"),
-        fmt::euro_short(mean_saving.abs(), lang),
+        locale::euro_short(mean_saving.abs(), lang),
         if mean_saving >= 0.0 {
             t(lang, "goedkoper", "cheaper")
         } else {
@@ -767,8 +767,8 @@ impl Plot for LinesPlot {
         let decimals = if step >= 0.01 { 0 } else { 1 };
         let n_years = self.years.len().clamp(1, 12);
         let y_fmt = |y: &f64| match self.unit {
-            LineUnit::Share => fmt::percent(*y, decimals, lang),
-            LineUnit::Count => fmt::number(*y, if step >= 1.0 { 0 } else { 1 }, lang),
+            LineUnit::Share => locale::percent(*y, decimals, lang),
+            LineUnit::Count => locale::number(*y, if step >= 1.0 { 0 } else { 1 }, lang),
         };
         style::mesh(&mut chart)
             .disable_x_mesh()
@@ -980,7 +980,7 @@ impl Plot for HistogramPlot {
             .x_labels(7)
             .y_labels(6)
             .x_label_formatter(&|x| style::euro_tick(*x, max_abs, lang))
-            .y_label_formatter(&|y| fmt::percent(*y, if y_step >= 0.01 { 0 } else { 1 }, lang))
+            .y_label_formatter(&|y| locale::percent(*y, if y_step >= 0.01 { 0 } else { 1 }, lang))
             .x_desc(self.x_desc.as_str())
             .y_desc(style::t(
                 lang,
@@ -1024,12 +1024,12 @@ impl Plot for HistogramPlot {
         let note = format!(
             "{} {}",
             style::t(lang, "Kans op besparing:", "Chance of a saving:"),
-            fmt::percent(self.p_saving, 1, lang)
+            locale::percent(self.p_saving, 1, lang)
         );
         let sub = format!(
             "{} {} {}",
             style::t(lang, "Gemiddeld", "On average"),
-            fmt::euro_short(self.mean.abs(), lang),
+            locale::euro_short(self.mean.abs(), lang),
             if self.mean >= 0.0 {
                 style::t(lang, "goedkoper", "cheaper")
             } else {

@@ -13,7 +13,7 @@ use clap::Args;
 use wijkbudget::allocation::{self, Allocation, Municipality, export};
 use wijkbudget::engine::{self, RunConfig};
 use wijkbudget::export::OutputFile;
-use wijkbudget::fmt::Lang;
+use wijkbudget::locale::Lang;
 use wijkbudget::scenario;
 use wijkbudget::{charts, report};
 

@@ -17,7 +17,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use wijkbudget::engine::{self, RunConfig};
 use wijkbudget::export::{self, console};
-use wijkbudget::fmt::Lang;
+use wijkbudget::locale::Lang;
 use wijkbudget::model::{Model, Scenario};
 use wijkbudget::{EXAMPLE_FILE_NAME, EXAMPLE_SCENARIO, results, scenario};
 
@@ -336,7 +336,7 @@ fn output_dir(out: Option<&Path>, name: &str, n_files: usize) -> PathBuf {
 /// A folder name made from a scenario name: lower-case letters, digits, `-`
 /// and `_` only, never empty, never `.` or `..`, at most 64 characters.
 pub fn safe_name(name: &str) -> String {
-    wijkbudget::fmt::file_stem(name, 64).unwrap_or_else(|| "scenario".into())
+    wijkbudget::locale::file_stem(name, 64).unwrap_or_else(|| "scenario".into())
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 
 use wijkbudget::export::OutputFile;
-use wijkbudget::fmt::Lang;
+use wijkbudget::locale::Lang;
 use wijkbudget::results::{SCHEMA_VERSION, Summary};
 use wijkbudget::sensitivity::report::{Report as SensReport, SCHEMA_VERSION as SENS_SCHEMA};
 use wijkbudget::{charts, report};

@@ -14,7 +14,7 @@ use clap::{Args, ValueEnum};
 
 use wijkbudget::charts;
 use wijkbudget::export::OutputFile;
-use wijkbudget::fmt::{self, Lang};
+use wijkbudget::locale::{self, Lang};
 use wijkbudget::sensitivity::{Methods, Plan, PlanError, Request, export};
 
 use super::{LangArg, load_all, progress, safe_name, write};
@@ -175,7 +175,7 @@ pub fn command(args: &SensitivityArgs) -> Result<ExitCode> {
     let cost = plan.cost();
     let total = cost.replications();
     if !args.quiet {
-        let n = |x: u64| fmt::number(x as f64, 0, Lang::En);
+        let n = |x: u64| locale::number(x as f64, 0, Lang::En);
         eprintln!(
             "{}: {} parameters, outputs {}; this analysis will simulate {} replications \
              ({} per evaluation; tornado {} + Sobol {} + Morris {} evaluations, rank correlations {} replications)",

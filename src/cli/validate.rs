@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use wijkbudget::allocation::{AreaSource, Municipality};
-use wijkbudget::fmt::{self, Lang};
+use wijkbudget::locale::{self, Lang};
 use wijkbudget::model::Scenario;
 use wijkbudget::scenario::{self, FileKind};
 
@@ -91,7 +91,7 @@ fn municipality_line(file: &str, m: &Municipality) -> String {
     let mut line = format!(
         "{file}: ok — municipality '{}', budget {}, {} area(s): {}; {} stream(s): {}",
         m.name,
-        fmt::euro(m.total, Lang::Nl),
+        locale::euro(m.total, Lang::Nl),
         areas.len(),
         areas.join(", "),
         streams.len(),

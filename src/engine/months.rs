@@ -15,11 +15,11 @@
 
 use super::Prepared;
 use super::rates::{LaneRates, Rates, needs_per_month};
-use crate::lanes::F;
 use crate::metrics::{Layout, col, stream_col};
 use crate::model::Model;
 use crate::rng::RngLanes;
 use crate::sampler::{binomial, binomial_lanes, poisson_lanes};
+use crate::simd::F;
 
 /// Moves between states: binomial draws, or their expectations.
 pub(super) trait Draw {

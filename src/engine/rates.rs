@@ -2,8 +2,8 @@
 //! rates once ([`Rates`]), and the rates of several replications side by
 //! side for the lanes of the monthly loop ([`LaneRates`]).
 
-use crate::lanes::{F, Real};
 use crate::model::{BudgetMode, Model, Payer, Policy};
+use crate::simd::{F, Real};
 
 /// The monthly rates of one replication, computed once from its parameter
 /// values, flat and indexed by stream `k`, stratum `s` and level slot

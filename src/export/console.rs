@@ -1,7 +1,7 @@
 //! The compact table printed after a run: headline figures per variant and the
 //! paired comparison with the baseline, Dutch by default.
 
-use crate::fmt::{self, Lang, euro, percent, percent_se};
+use crate::locale::{self, Lang, euro, percent, percent_se};
 use crate::results::Summary;
 
 /// Words of the table in one language.
@@ -94,7 +94,7 @@ pub fn render(summary: &Summary, lang: Lang) -> String {
             format!(
                 "{} ± {}",
                 euro(h.total_cost.mean, lang),
-                fmt::se(h.total_cost.se, 0, lang)
+                locale::se(h.total_cost.se, 0, lang)
             ),
         ]);
     }
@@ -112,7 +112,7 @@ pub fn render(summary: &Summary, lang: Lang) -> String {
             let d = &c.total_cost_difference;
             rows.push(vec![
                 c.variant.clone(),
-                format!("{} ± {}", euro(d.mean, lang), fmt::se(d.se, 0, lang)),
+                format!("{} ± {}", euro(d.mean, lang), locale::se(d.se, 0, lang)),
                 format!("{} … {}", euro(d.p5, lang), euro(d.p95, lang)),
                 percent(c.p_saving.p, 1, lang),
                 c.break_even_year

@@ -7,7 +7,7 @@ pub mod csv;
 pub mod json;
 pub mod xlsx;
 
-use crate::fmt::Lang;
+use crate::locale::Lang;
 use crate::results::{Kept, Summary};
 
 /// One output file: its name inside the output folder and its bytes.

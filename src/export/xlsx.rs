@@ -16,7 +16,7 @@ use rust_xlsxwriter::{
 
 use super::{ExportError, Exporter, OutputFile};
 use crate::dist::Dist;
-use crate::fmt::{self, Lang};
+use crate::locale::{self, Lang};
 use crate::metrics::{Agg, MetricDef, Unit};
 use crate::results::{ScenarioInfo, Summary, VariantSummary};
 use crate::stats::{Proportion, Stat};
@@ -386,13 +386,13 @@ fn cap_rows(sheet: &mut Sheet, max: usize, lang: Lang) {
         match lang {
             Lang::Nl => format!(
                 "Afgekapt na {} van {} rijen; alle rijen staan in de CSV-bestanden.",
-                fmt::number(max as f64, 0, lang),
-                fmt::number(n as f64, 0, lang)
+                locale::number(max as f64, 0, lang),
+                locale::number(n as f64, 0, lang)
             ),
             Lang::En => format!(
                 "Cut after {} of {} rows; the CSV files hold every row.",
-                fmt::number(max as f64, 0, lang),
-                fmt::number(n as f64, 0, lang)
+                locale::number(max as f64, 0, lang),
+                locale::number(n as f64, 0, lang)
             ),
         },
     );
@@ -1182,9 +1182,9 @@ fn shown_width(cell: &Cell, lang: Lang) -> usize {
     match cell {
         Cell::Text(s) => s.chars().count(),
         Cell::Num(x, kind) if x.is_finite() => match kind {
-            Kind::Euro => fmt::euro(*x, lang).chars().count(),
-            Kind::Percent => fmt::percent(*x, 1, lang).chars().count(),
-            Kind::Count => fmt::number(*x, 0, lang).chars().count(),
+            Kind::Euro => locale::euro(*x, lang).chars().count(),
+            Kind::Percent => locale::percent(*x, 1, lang).chars().count(),
+            Kind::Count => locale::number(*x, 0, lang).chars().count(),
             Kind::Integer => format!("{x:.0}").len(),
             Kind::Ratio => 5,
             Kind::Plain => format!("{x}").len().min(12),

@@ -14,7 +14,7 @@ use super::{CSS, escape};
 use crate::allocation::{Allocation, Key, KeyResult, PoolPolicy};
 use crate::charts::Chart;
 use crate::charts::allocation::{area_label, equal_risk, key_label};
-use crate::fmt::{self, Lang};
+use crate::locale::{self, Lang};
 
 fn t(lang: Lang, nl: &'static str, en: &'static str) -> &'static str {
     match lang {
@@ -35,8 +35,8 @@ fn period(a: &Allocation) -> String {
 fn pct_se(p: f64, se: f64, lang: Lang) -> String {
     format!(
         "{} <span class=\"se\">± {}</span>",
-        fmt::percent(p, 1, lang),
-        fmt::percent_se(se, lang)
+        locale::percent(p, 1, lang),
+        locale::percent_se(se, lang)
     )
 }
 
@@ -80,11 +80,11 @@ fn cover(h: &mut String, a: &Allocation, lang: Lang, date: Option<&str>) {
         t(lang, "Periode", "Period"),
         period(a),
         t(lang, "budget", "budget"),
-        fmt::euro(a.total_budget, lang),
+        locale::euro(a.total_budget, lang),
         format_args!("({} {})", t(lang, "in", "in"), a.start_year),
         a.areas.len(),
         t(lang, "wijken", "wijken"),
-        fmt::number(f64::from(a.replications), 0, lang),
+        locale::number(f64::from(a.replications), 0, lang),
         t(lang, "gesimuleerde toekomsten", "simulated futures"),
         a.seed,
         date.map(|d| format!(" · {} {}", t(lang, "berekend op", "computed on"), escape(d)))
@@ -128,12 +128,12 @@ fn findings(h: &mut String, a: &Allocation, lang: Lang) {
             escape(key_label(k, lang)),
             escape(area_label(a, i)),
             t(lang, "kans op een tekort", "chance of an overrun"),
-            fmt::percent(o.p_overrun.p, 0, lang),
+            locale::percent(o.p_overrun.p, 0, lang),
             t(lang, "in", "in"),
             t(lang, "budget", "budget"),
-            fmt::euro_short(o.budget, lang),
+            locale::euro_short(o.budget, lang),
             t(lang, "tegen verwachte kosten", "against expected cost"),
-            fmt::euro_short(o.cost_first_year.mean, lang),
+            locale::euro_short(o.cost_first_year.mean, lang),
             t(lang, "in", "in"),
             a.start_year,
         );
@@ -153,7 +153,7 @@ fn findings(h: &mut String, a: &Allocation, lang: Lang) {
                 "De verdeling naar gelijk risico geeft elke wijk dezelfde kans op een tekort: ongeveer",
                 "The equal-risk split gives every wijk the same chance of an overrun: about"
             ),
-            fmt::percent(level, 0, lang),
+            locale::percent(level, 0, lang),
             t(lang, "in", "in"),
         );
         if let Some(base) = base.filter(|b| b.key != Key::RiskEqualising) {
@@ -176,10 +176,10 @@ fn findings(h: &mut String, a: &Allocation, lang: Lang) {
                     escape(key_label(base, lang)),
                     escape(area_label(a, iu)),
                     t(lang, "krijgt", "gets"),
-                    fmt::euro_short(du, lang),
+                    locale::euro_short(du, lang),
                     t(lang, "meer", "more"),
                     escape(area_label(a, id)),
-                    fmt::euro_short(-dd, lang),
+                    locale::euro_short(-dd, lang),
                     t(lang, "minder", "less"),
                 ));
             }
@@ -203,7 +203,7 @@ fn findings(h: &mut String, a: &Allocation, lang: Lang) {
                 "Een gedeelde reservepot (pool) van",
                 "A shared reserve (pool) of"
             ),
-            fmt::euro(l.size, lang),
+            locale::euro(l.size, lang),
             t(
                 lang,
                 "per jaar verlaagt de kans dat minstens één wijk een tekort niet gedekt krijgt",
@@ -211,25 +211,25 @@ fn findings(h: &mut String, a: &Allocation, lang: Lang) {
             ),
             escape(key_label(k, lang)),
             t(lang, "van", "from"),
-            fmt::percent(f.p_any_area_overrun.p, 0, lang),
+            locale::percent(f.p_any_area_overrun.p, 0, lang),
             t(lang, "naar", "to"),
-            fmt::percent(l.p_any_area_overrun.p, 0, lang),
+            locale::percent(l.p_any_area_overrun.p, 0, lang),
             t(
                 lang,
                 "de kans dat de gemeente als geheel tekortkomt gaat van",
                 "the chance that the municipality as a whole overruns goes from"
             ),
-            fmt::percent(f.p_municipality_overrun.p, 0, lang),
+            locale::percent(f.p_municipality_overrun.p, 0, lang),
             t(lang, "naar", "to"),
-            fmt::percent(l.p_municipality_overrun.p, 0, lang),
+            locale::percent(l.p_municipality_overrun.p, 0, lang),
             t(lang, "Gemiddeld wordt", "On average"),
-            fmt::euro_short(l.used.mean, lang),
+            locale::euro_short(l.used.mean, lang),
             t(
                 lang,
                 "uit de pot gebruikt; ongedekt blijft gemiddeld",
                 "of the pool is used; uncovered on average"
             ),
-            fmt::euro_short(l.uncovered.mean, lang),
+            locale::euro_short(l.uncovered.mean, lang),
         );
     }
     h.push_str("</div>\n");
@@ -302,13 +302,13 @@ fn tables(h: &mut String, a: &Allocation, lang: Lang) {
                  <td class=\"num\">{}</td><td class=\"num\">{} – {}</td><td class=\"num\">{}</td>\
                  <td class=\"num\">{}</td></tr>\n",
                 escape(area_label(a, i)),
-                fmt::euro(o.budget, lang),
-                fmt::percent(o.share, 1, lang),
-                fmt::euro(o.cost_first_year.mean, lang),
-                fmt::euro(o.cost_first_year.p5, lang),
-                fmt::euro(o.cost_first_year.p95, lang),
+                locale::euro(o.budget, lang),
+                locale::percent(o.share, 1, lang),
+                locale::euro(o.cost_first_year.mean, lang),
+                locale::euro(o.cost_first_year.p5, lang),
+                locale::euro(o.cost_first_year.p95, lang),
                 pct_se(o.p_overrun.p, o.p_overrun.se, lang),
-                fmt::euro(o.overrun.mean, lang),
+                locale::euro(o.overrun.mean, lang),
             );
         }
         let tt = &k.total;
@@ -318,17 +318,17 @@ fn tables(h: &mut String, a: &Allocation, lang: Lang) {
              <td class=\"num\">{}</td><td class=\"num\">{} – {}</td><td class=\"num\">{}</td>\
              <td class=\"num\">{}</td></tr>\n</tbody>\n</table>\n",
             t(lang, "gemeente", "municipality"),
-            fmt::euro(tt.budget, lang),
-            fmt::percent(1.0, 1, lang),
-            fmt::euro(tt.cost_first_year.mean, lang),
-            fmt::euro(tt.cost_first_year.p5, lang),
-            fmt::euro(tt.cost_first_year.p95, lang),
+            locale::euro(tt.budget, lang),
+            locale::percent(1.0, 1, lang),
+            locale::euro(tt.cost_first_year.mean, lang),
+            locale::euro(tt.cost_first_year.p5, lang),
+            locale::euro(tt.cost_first_year.p95, lang),
             pct_se(
                 tt.p_municipality_overrun.p,
                 tt.p_municipality_overrun.se,
                 lang
             ),
-            fmt::euro(tt.overrun_areas.mean, lang),
+            locale::euro(tt.overrun_areas.mean, lang),
         );
         let _ = write!(
             h,
@@ -374,7 +374,7 @@ fn pool_table(h: &mut String, a: &Allocation, lang: Lang) {
         let _ = write!(
             h,
             "<tr><th class=\"num\" scope=\"row\">{}</th>",
-            fmt::euro(p.size, lang)
+            locale::euro(p.size, lang)
         );
         for k in &a.keys {
             let cell = k
@@ -445,7 +445,7 @@ fn methods(h: &mut String, a: &Allocation, lang: Lang) {
         "<section class=\"page\" id=\"methode\">\n<h2>{}</h2>\n<p>{} {} {}</p>\n<p>{}</p>\n<p>{}</p>\n",
         t(lang, "Methode", "Method"),
         t(lang, "Voor elke wijk zijn", "For every wijk,"),
-        fmt::number(f64::from(a.replications), 0, lang),
+        locale::number(f64::from(a.replications), 0, lang),
         t(
             lang,
             "toekomsten maand voor maand gesimuleerd (Monte Carlo), met onzekere parameters en toeval in instroom en duur. \

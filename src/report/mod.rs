@@ -18,7 +18,7 @@ mod text;
 use std::fmt::Write as _;
 
 use crate::charts::Chart;
-use crate::fmt::{self, Lang};
+use crate::locale::{self, Lang};
 use crate::results::{Assumption, Comparison, Summary, VariantSummary};
 use crate::stats::Stat;
 
@@ -140,7 +140,7 @@ fn cover(h: &mut String, r: &Report) {
         "<p class=\"meta\">{} {} · {} {} {} · seed {}{}</p>\n</header>\n",
         w.t("Periode", "Period"),
         period(s),
-        fmt::number(f64::from(sc.replications), 0, r.lang),
+        locale::number(f64::from(sc.replications), 0, r.lang),
         w.t(
             "gesimuleerde toekomsten per variant",
             "simulated futures per variant"
@@ -223,13 +223,13 @@ fn headline_table(h: &mut String, r: &Report) {
             "<tr><th scope=\"row\">{}</th><td class=\"num\">{}<span class=\"se\">± {}</span></td><td class=\"num\">{}</td>\
              <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}<span class=\"se\">± {}</span></td></tr>\n",
             escape(&v.name),
-            fmt::percent(hl.p_overrun_any_year.p, 1, lang),
-            fmt::percent_se(hl.p_overrun_any_year.se, lang),
-            fmt::percent(hl.p_overrun_last_year.p, 1, lang),
-            fmt::euro(hl.overrun.mean, lang),
-            fmt::euro(hl.overrun.p95, lang),
-            fmt::euro(hl.total_cost.mean, lang),
-            fmt::se(hl.total_cost.se, 0, lang),
+            locale::percent(hl.p_overrun_any_year.p, 1, lang),
+            locale::percent_se(hl.p_overrun_any_year.se, lang),
+            locale::percent(hl.p_overrun_last_year.p, 1, lang),
+            locale::euro(hl.overrun.mean, lang),
+            locale::euro(hl.overrun.p95, lang),
+            locale::euro(hl.total_cost.mean, lang),
+            locale::se(hl.total_cost.se, 0, lang),
         );
     }
     h.push_str("</tbody>\n</table>\n");
@@ -324,9 +324,9 @@ enum Fmt {
 impl Fmt {
     fn show(self, x: f64, lang: Lang) -> String {
         match self {
-            Fmt::Percent => fmt::percent(x, 1, lang),
-            Fmt::Euro => fmt::euro(x, lang),
-            Fmt::Count => fmt::number(x, 0, lang),
+            Fmt::Percent => locale::percent(x, 1, lang),
+            Fmt::Euro => locale::euro(x, lang),
+            Fmt::Count => locale::number(x, 0, lang),
         }
     }
 }
@@ -372,13 +372,13 @@ fn stat_cells(lang: Lang, y: &std::collections::BTreeMap<String, Stat>, p_overru
     format!(
         "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
          <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
-        fmt::euro(m("care_spend").mean, lang),
-        fmt::euro(m("ceiling").mean, lang),
-        fmt::percent(p_overrun, 1, lang),
-        fmt::euro(m("overrun").mean, lang),
-        fmt::euro(m("overrun").p95, lang),
-        fmt::number(m("escalations").mean, 0, lang),
-        fmt::number(m("waiting_end").mean, 0, lang),
+        locale::euro(m("care_spend").mean, lang),
+        locale::euro(m("ceiling").mean, lang),
+        locale::percent(p_overrun, 1, lang),
+        locale::euro(m("overrun").mean, lang),
+        locale::euro(m("overrun").p95, lang),
+        locale::number(m("escalations").mean, 0, lang),
+        locale::number(m("waiting_end").mean, 0, lang),
     )
 }
 
@@ -474,12 +474,12 @@ fn comparison_table(h: &mut String, r: &Report) {
             "<tr><th scope=\"row\">{}</th><td class=\"num\">{}<span class=\"se\">± {}</span></td><td class=\"num\">{} … {}</td>\
              <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
             escape(&c.variant),
-            fmt::euro(d.mean, lang),
-            fmt::se(d.se, 0, lang),
-            fmt::euro(d.p5, lang),
-            fmt::euro(d.p95, lang),
-            fmt::percent(c.p_saving.p, 1, lang),
-            fmt::euro(c.overrun_difference.mean, lang),
+            locale::euro(d.mean, lang),
+            locale::se(d.se, 0, lang),
+            locale::euro(d.p5, lang),
+            locale::euro(d.p95, lang),
+            locale::percent(c.p_saving.p, 1, lang),
+            locale::euro(c.overrun_difference.mean, lang),
             break_even(c, lang),
         );
     }
@@ -498,11 +498,11 @@ fn break_even(c: &Comparison, lang: Lang) -> String {
 /// A number with about three significant digits, without trailing zeros.
 fn sig(x: f64, lang: Lang) -> String {
     if !x.is_finite() || x == 0.0 {
-        return fmt::number(x, 0, lang);
+        return locale::number(x, 0, lang);
     }
     let mag = x.abs().log10().floor() as i64;
     let decimals = (2 - mag).clamp(0, 8) as usize;
-    let s = fmt::number(x, decimals, lang);
+    let s = locale::number(x, decimals, lang);
     if decimals == 0 {
         return s;
     }
@@ -668,8 +668,8 @@ fn drivers(h: &mut String, r: &Report) {
             h,
             "<tr><td class=\"path\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
             breakable(&d.path),
-            fmt::number(d.rank_correlation_total_cost, 2, lang),
-            fmt::number(d.rank_correlation_overrun, 2, lang),
+            locale::number(d.rank_correlation_total_cost, 2, lang),
+            locale::number(d.rank_correlation_overrun, 2, lang),
         );
     }
     h.push_str("</tbody>\n</table>\n");

@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use super::{Section, escape, figure};
 use crate::charts::Chart;
 use crate::charts::sensitivity::{output_label, value};
-use crate::fmt::{self, Lang};
+use crate::locale::{self, Lang};
 use crate::sensitivity::report::{InputKind, OutputInfo, Report};
 
 /// Drivers shown in each output's table.
@@ -115,7 +115,7 @@ fn output_part(h: &mut String, r: &Report, o: &OutputInfo, i: usize, charts: &[C
                 .map(|x| {
                     format!(
                         " ({} {})",
-                        fmt::percent(x.total.clamp(0.0, 1.0), 0, lang),
+                        locale::percent(x.total.clamp(0.0, 1.0), 0, lang),
                         t(lang, "van de spreiding", "of the spread")
                     )
                 })
@@ -172,11 +172,11 @@ fn output_part(h: &mut String, r: &Report, o: &OutputInfo, i: usize, charts: &[C
                 (
                     format!(
                         "{} [{}; {}]",
-                        fmt::percent(x.total, 0, lang),
-                        fmt::percent(x.total_low, 0, lang),
-                        fmt::percent(x.total_high, 0, lang)
+                        locale::percent(x.total, 0, lang),
+                        locale::percent(x.total_low, 0, lang),
+                        locale::percent(x.total_high, 0, lang)
                     ),
-                    fmt::percent(x.first_order, 0, lang),
+                    locale::percent(x.first_order, 0, lang),
                 )
             })
             .unwrap_or_else(|| ("–".into(), "–".into()));
@@ -188,7 +188,7 @@ fn output_part(h: &mut String, r: &Report, o: &OutputInfo, i: usize, charts: &[C
                     .and_then(|s| s.rows.iter().find(|x| &x.input == name))
                     .and_then(|x| x.rank_correlation)
             })
-            .map_or_else(|| "–".into(), |v| fmt::number(v, 2, lang));
+            .map_or_else(|| "–".into(), |v| locale::number(v, 2, lang));
         let _ = write!(
             h,
             "<tr><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\

@@ -2,7 +2,7 @@
 //! (every scenario text escaped).
 
 use super::escape;
-use crate::fmt::{self, Lang};
+use crate::locale::{self, Lang};
 use crate::results::{Comparison, Summary, VariantSummary};
 
 /// Sentences in one language.
@@ -21,17 +21,17 @@ impl Words {
     pub fn overrun_sentence(self, v: &VariantSummary, period: &str) -> String {
         let lang = self.0;
         let hl = &v.headline;
-        let p = fmt::percent(hl.p_overrun_any_year.p, 1, lang);
-        let se = fmt::percent_se(hl.p_overrun_any_year.se, lang);
+        let p = locale::percent(hl.p_overrun_any_year.p, 1, lang);
+        let se = locale::percent_se(hl.p_overrun_any_year.se, lang);
         let worst = if hl.overrun.p95 > 0.5 {
             match lang {
                 Lang::Nl => format!(
                     "in de slechtste 5% van de toekomsten is het tekort <strong>{}</strong> of meer",
-                    fmt::euro(hl.overrun.p95, lang)
+                    locale::euro(hl.overrun.p95, lang)
                 ),
                 Lang::En => format!(
                     "in the worst 5% of futures the overrun is <strong>{}</strong> or more",
-                    fmt::euro(hl.overrun.p95, lang)
+                    locale::euro(hl.overrun.p95, lang)
                 ),
             }
         } else {
@@ -47,14 +47,14 @@ impl Words {
                  boven het plafond uitkomen en de reserve dat niet opvangt <strong>{p}</strong> (± {se}). \
                  Het verwachte tekort over de hele periode is <strong>{}</strong>; {worst}.",
                 escape(&v.name),
-                fmt::euro(hl.overrun.mean, lang),
+                locale::euro(hl.overrun.mean, lang),
             ),
             Lang::En => format!(
                 "With <strong>{}</strong> the chance that care spend exceeds the ceiling, beyond what the reserve \
                  absorbs, in at least one year of {period} is <strong>{p}</strong> (± {se}). \
                  The expected overrun over the whole period is <strong>{}</strong>; {worst}.",
                 escape(&v.name),
-                fmt::euro(hl.overrun.mean, lang),
+                locale::euro(hl.overrun.mean, lang),
             ),
         }
     }
@@ -70,15 +70,19 @@ impl Words {
     ) -> String {
         let lang = self.0;
         let d = &c.total_cost_difference;
-        let amount = fmt::euro(d.mean.abs(), lang);
+        let amount = locale::euro(d.mean.abs(), lang);
         let (more, cheaper_word) = if d.mean > 0.0 {
             (self.t("meer", "more"), false)
         } else {
             (self.t("minder", "less"), true)
         };
         let _ = cheaper_word;
-        let interval = format!("{} … {}", fmt::euro(d.p5, lang), fmt::euro(d.p95, lang));
-        let p_saving = fmt::percent(c.p_saving.p, 1, lang);
+        let interval = format!(
+            "{} … {}",
+            locale::euro(d.p5, lang),
+            locale::euro(d.p95, lang)
+        );
+        let p_saving = locale::percent(c.p_saving.p, 1, lang);
         let paid_back = match c.break_even_year {
             Some(y) => match lang {
                 Lang::Nl => format!("vanaf {y} is de variant cumulatief goedkoper"),
@@ -91,8 +95,8 @@ impl Words {
                 )
                 .to_string(),
         };
-        let p_v = fmt::percent(v.headline.p_overrun_any_year.p, 1, lang);
-        let p_b = fmt::percent(base.headline.p_overrun_any_year.p, 1, lang);
+        let p_v = locale::percent(v.headline.p_overrun_any_year.p, 1, lang);
+        let p_b = locale::percent(base.headline.p_overrun_any_year.p, 1, lang);
         let mut s = match lang {
             Lang::Nl => format!(
                 "<strong>{}</strong> kost over {period} gemiddeld <strong>{amount} {more}</strong> dan {} \
@@ -119,17 +123,17 @@ impl Words {
             let saved = care(base) - care(v);
             let esc = mean(base, "escalations") - mean(v, "escalations");
             let esc_text = match (lang, esc >= 0.0) {
-                (Lang::Nl, true) => format!("{} escalaties minder", fmt::number(esc, 0, lang)),
-                (Lang::Nl, false) => format!("{} escalaties meer", fmt::number(-esc, 0, lang)),
-                (Lang::En, true) => format!("{} fewer escalations", fmt::number(esc, 0, lang)),
-                (Lang::En, false) => format!("{} more escalations", fmt::number(-esc, 0, lang)),
+                (Lang::Nl, true) => format!("{} escalaties minder", locale::number(esc, 0, lang)),
+                (Lang::Nl, false) => format!("{} escalaties meer", locale::number(-esc, 0, lang)),
+                (Lang::En, true) => format!("{} fewer escalations", locale::number(esc, 0, lang)),
+                (Lang::En, false) => format!("{} more escalations", locale::number(-esc, 0, lang)),
             };
             s.push(' ');
             s.push_str(&match lang {
                 Lang::Nl => format!(
                     "De extra preventie kost {} en bespaart gemiddeld {} aan zorg en wijkteam ({esc_text}){}.",
-                    fmt::euro(extra, lang),
-                    fmt::euro(saved, lang),
+                    locale::euro(extra, lang),
+                    locale::euro(saved, lang),
                     if saved < extra {
                         ": binnen deze periode verdient zij zich niet terug"
                     } else {
@@ -138,8 +142,8 @@ impl Words {
                 ),
                 Lang::En => format!(
                     "The extra prevention costs {} and saves {} in care and team spend on average ({esc_text}){}.",
-                    fmt::euro(extra, lang),
-                    fmt::euro(saved, lang),
+                    locale::euro(extra, lang),
+                    locale::euro(saved, lang),
                     if saved < extra {
                         ": it does not pay back within this period"
                     } else {
@@ -155,7 +159,7 @@ impl Words {
     pub fn methods_text(self, s: &Summary) -> String {
         let lang = self.0;
         let sc = &s.scenario;
-        let n = fmt::number(f64::from(sc.replications), 0, lang);
+        let n = locale::number(f64::from(sc.replications), 0, lang);
         let yes_no = |b: bool| {
             if b {
                 self.t("ja", "yes")

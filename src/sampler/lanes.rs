@@ -19,8 +19,8 @@ use super::{
     RECIPROCALS, SEARCH_MAX, Squeeze, btrs_hat, ptrs_hat, ptrs_rest, search_again,
     zero_lower_bound, zero_probability_large,
 };
-use crate::lanes::{F, Mask, whole_to_u64};
 use crate::rng::RngLanes;
+use crate::simd::{F, Mask, whole_to_u64};
 
 /// Binomial(n\[i\], p\[i\]) in every lane, as [`super::binomial_f64`] draws it
 /// from lane `i`'s generator: `n` whole numbers in [0, 2⁵³), `p` clamped

@@ -28,7 +28,7 @@ mod lanes;
 
 pub use lanes::{binomial_lanes, poisson_lanes};
 
-use crate::lanes::Real;
+use crate::simd::Real;
 
 /// Below this mean the binomial is drawn by inversion, at or above it by
 /// BTRS. The sequential search costs a few nanoseconds per step and BTRS
@@ -223,19 +223,6 @@ fn to_f64(n: u64) -> f64 {
 #[inline(always)]
 fn count(k: f64) -> u64 {
     k as i64 as u64
-}
-
-/// ⌊x⌋ without a library call (baseline x86-64 has no rounding
-/// instruction): truncate through i64 and step down for negative fractions.
-/// Exact for |x| < 2⁵² (−0 gives +0); beyond that, or for NaN, `f64::floor`.
-#[inline(always)]
-pub(crate) fn floor(x: f64) -> f64 {
-    if x.abs() < 4_503_599_627_370_496.0 {
-        let t = x as i64 as f64;
-        if t > x { t - 1.0 } else { t }
-    } else {
-        x.floor()
-    }
 }
 
 /// A uniform in [0, 1) with 53 random bits.
@@ -1194,31 +1181,6 @@ mod tests {
                 );
             }
         }
-    }
-
-    #[test]
-    fn floor_matches_the_library() {
-        for x in [
-            0.0,
-            -0.0,
-            0.5,
-            -0.5,
-            1.0,
-            -1.0,
-            2.999_999,
-            -2.000_001,
-            1e15 + 0.5,
-            -1e15 - 0.5,
-            4.5e15,
-            -4.6e15,
-            1e300,
-            -1e300,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-        ] {
-            assert_eq!(floor(x), x.floor(), "floor({x})");
-        }
-        assert!(floor(f64::NAN).is_nan());
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 
 use crate::export::csv::{num, table};
 use crate::export::{ExportError, OutputFile};
-use crate::fmt::{self, Lang};
+use crate::locale::{self, Lang};
 
 use super::report::{InputKind, OutputUnit, Report};
 
@@ -170,9 +170,9 @@ pub fn files(report: &Report) -> Result<Vec<OutputFile>, ExportError> {
 /// A value of an output in its unit.
 fn value(x: f64, unit: OutputUnit, lang: Lang) -> String {
     match unit {
-        OutputUnit::Euro => fmt::euro(x, lang),
-        OutputUnit::Probability => fmt::percent(x, 1, lang),
-        OutputUnit::Count => fmt::number(x, 0, lang),
+        OutputUnit::Euro => locale::euro(x, lang),
+        OutputUnit::Probability => locale::percent(x, 1, lang),
+        OutputUnit::Count => locale::number(x, 0, lang),
     }
 }
 
@@ -207,7 +207,7 @@ pub fn console(report: &Report, lang: Lang) -> String {
         } else {
             "sensitivity analysis"
         },
-        fmt::number(report.model_runs.total as f64, 0, lang),
+        locale::number(report.model_runs.total as f64, 0, lang),
         if nl { "replicaties" } else { "replications" },
         sc.seed
     );
@@ -261,7 +261,7 @@ pub fn console(report: &Report, lang: Lang) -> String {
                 "at the medians"
             }
         );
-        let dec = |x: f64| fmt::number(x, 2, lang);
+        let dec = |x: f64| locale::number(x, 2, lang);
         let header = if nl {
             ["invoer", "zwaai P10–P90", "S1", "ST", "mu*", "rang-ρ"]
         } else {
@@ -324,7 +324,7 @@ pub fn console(report: &Report, lang: Lang) -> String {
             let _ = writeln!(s, "{}", line(&cut(input, 44), [swing, s1, st, mu, rho]));
         }
     }
-    let conf = fmt::percent(report.settings.confidence, 0, lang);
+    let conf = locale::percent(report.settings.confidence, 0, lang);
     let _ = writeln!(
         s,
         "\n{}",

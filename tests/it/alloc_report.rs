@@ -9,7 +9,7 @@ use assert_cmd::Command;
 use wijkbudget::allocation::{self, Allocation, Municipality};
 use wijkbudget::charts;
 use wijkbudget::engine::{NoProgress, RunConfig};
-use wijkbudget::fmt::{self, Lang};
+use wijkbudget::locale::{self, Lang};
 use wijkbudget::report;
 use wijkbudget::scenario;
 
@@ -103,7 +103,7 @@ fn every_allocation_chart_is_a_valid_png_and_svg_with_its_title_and_areas() {
                     .iter()
                     .find_map(|k| k.target_p_overrun)
                     .expect("the example has the equal-risk key");
-                let pct = fmt::percent(level, 0, Lang::Nl);
+                let pct = locale::percent(level, 0, Lang::Nl);
                 assert!(
                     overrun.title.contains(&format!("elke wijk {pct}")),
                     "{} / {pct}",
@@ -188,21 +188,21 @@ fn the_report_holds_every_area_key_and_the_key_numbers() {
             assert!(html.contains(&report::escape(label)), "{label}");
             // Every area's budget and P(overrun) under every key.
             for o in &k.areas {
-                let budget = fmt::euro(o.budget, lang);
-                let p = fmt::percent(o.p_overrun.p, 1, lang);
+                let budget = locale::euro(o.budget, lang);
+                let p = locale::percent(o.p_overrun.p, 1, lang);
                 assert!(html.contains(&budget), "{label}: {budget}");
                 assert!(html.contains(&p), "{label}: {p}");
             }
-            assert!(html.contains(&fmt::euro(k.total.budget, lang)));
+            assert!(html.contains(&locale::euro(k.total.budget, lang)));
         }
         // The plain-words first part: the equal-risk level and the pool.
         let level = a.keys.iter().find_map(|k| k.target_p_overrun).unwrap();
         assert!(html.contains(&format!(
             "<strong>{}</strong>",
-            fmt::percent(level, 0, lang)
+            locale::percent(level, 0, lang)
         )));
         let largest = a.pool_sizes.iter().copied().fold(0.0, f64::max);
-        assert!(html.contains(&fmt::euro(largest, lang)), "{largest}");
+        assert!(html.contains(&locale::euro(largest, lang)), "{largest}");
         let (summary, method) = match lang {
             Lang::Nl => ("Samenvatting", "Methode"),
             Lang::En => ("Summary", "Method"),
@@ -270,7 +270,7 @@ fn allocate_writes_the_charts_and_the_report_in_the_chosen_language() {
         // The report and the JSON come from the same result.
         let eq = a.keys.iter().find_map(|k| k.target_p_overrun).unwrap();
         let l = if lang == "nl" { Lang::Nl } else { Lang::En };
-        assert!(html.contains(&fmt::percent(eq, 0, l)));
+        assert!(html.contains(&locale::percent(eq, 0, l)));
         let words = if lang == "nl" {
             "Verdeling van het gebiedsbudget"
         } else {

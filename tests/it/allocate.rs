@@ -724,7 +724,7 @@ fn validate_reads_the_shipped_municipality_and_says_what_it_found() {
         "{}: ok — municipality '{}', budget {}, {} area(s): {}; {} stream(s): {}",
         file.display(),
         m.name,
-        wijkbudget::fmt::euro(m.total, wijkbudget::fmt::Lang::Nl),
+        wijkbudget::locale::euro(m.total, wijkbudget::locale::Lang::Nl),
         areas.len(),
         areas.join(", "),
         m.streams.len(),

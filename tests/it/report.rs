@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use assert_cmd::Command;
 
 use wijkbudget::charts::{self, Chart};
-use wijkbudget::fmt::{self, Lang};
+use wijkbudget::locale::{self, Lang};
 use wijkbudget::model::Model;
 use wijkbudget::report::{self, Report};
 use wijkbudget::results::{self, Summary};
@@ -144,15 +144,18 @@ fn chart_titles_state_the_finding_with_dutch_numbers() {
     let base = &s.variants[0];
     let last = base.years.last().unwrap();
     assert!(
-        title("fan-1-huidig-beleid").contains(&fmt::percent(last.p_overrun.p, 1, Lang::Nl)),
+        title("fan-1-huidig-beleid").contains(&locale::percent(last.p_overrun.p, 1, Lang::Nl)),
         "{}",
         title("fan-1-huidig-beleid")
     );
     let c = &s.comparisons[0];
     let t = title(&format!("saving-2-{}", charts::slug(&c.variant)));
-    assert!(t.contains(&fmt::percent(c.p_saving.p, 1, Lang::Nl)), "{t}");
     assert!(
-        t.contains(&fmt::euro_short(
+        t.contains(&locale::percent(c.p_saving.p, 1, Lang::Nl)),
+        "{t}"
+    );
+    assert!(
+        t.contains(&locale::euro_short(
             c.total_cost_difference.mean.abs(),
             Lang::Nl
         )),
@@ -184,11 +187,11 @@ fn the_report_holds_every_variant_and_the_key_numbers() {
             let hl = &v.headline;
             for needle in [
                 report::escape(&v.name),
-                fmt::percent(hl.p_overrun_any_year.p, 1, lang),
-                fmt::percent(hl.p_overrun_last_year.p, 1, lang),
-                fmt::euro(hl.overrun.mean, lang),
-                fmt::euro(hl.overrun.p95, lang),
-                fmt::euro(hl.total_cost.mean, lang),
+                locale::percent(hl.p_overrun_any_year.p, 1, lang),
+                locale::percent(hl.p_overrun_last_year.p, 1, lang),
+                locale::euro(hl.overrun.mean, lang),
+                locale::euro(hl.overrun.p95, lang),
+                locale::euro(hl.total_cost.mean, lang),
             ] {
                 assert!(
                     html.contains(&needle),
@@ -205,10 +208,10 @@ fn the_report_holds_every_variant_and_the_key_numbers() {
         for c in &s.comparisons {
             let d = &c.total_cost_difference;
             for needle in [
-                fmt::euro(d.mean, lang),
-                fmt::euro(d.p5, lang),
-                fmt::euro(d.p95, lang),
-                fmt::percent(c.p_saving.p, 1, lang),
+                locale::euro(d.mean, lang),
+                locale::euro(d.p5, lang),
+                locale::euro(d.p95, lang),
+                locale::percent(c.p_saving.p, 1, lang),
             ] {
                 assert!(
                     html.contains(&needle),
@@ -217,7 +220,7 @@ fn the_report_holds_every_variant_and_the_key_numbers() {
                 );
             }
         }
-        assert!(html.contains(&fmt::number(f64::from(s.scenario.replications), 0, lang)));
+        assert!(html.contains(&locale::number(f64::from(s.scenario.replications), 0, lang)));
         assert!(html.contains(&s.scenario.seed.to_string()));
         // Every chart inline.
         for c in example_charts() {

@@ -278,19 +278,19 @@ fn the_files_describe_themselves_and_read_back() {
     assert_eq!(back.outputs[0].label_nl, r.outputs[0].label_nl);
     assert_eq!(back.sobol.len(), 3);
     assert!(back.morris.is_empty());
-    let nl = export::console(&r, wijkbudget::fmt::Lang::Nl);
+    let nl = export::console(&r, wijkbudget::locale::Lang::Nl);
     assert!(
         nl.contains("verwachte totale kosten") && nl.contains("€ "),
         "{nl}"
     );
-    let en = export::console(&r, wijkbudget::fmt::Lang::En);
+    let en = export::console(&r, wijkbudget::locale::Lang::En);
     assert!(en.contains("expected total cost"), "{en}");
 }
 
 #[test]
 fn every_sensitivity_chart_is_a_valid_png_and_svg_with_its_title_and_top_input() {
     use wijkbudget::charts;
-    use wijkbudget::fmt::Lang;
+    use wijkbudget::locale::Lang;
     let sc = scenario();
     let r = run(&sc, &request(&sc));
     // Read back as `report DIR` does.
@@ -339,7 +339,7 @@ fn every_sensitivity_chart_is_a_valid_png_and_svg_with_its_title_and_top_input()
 #[test]
 fn the_report_section_names_the_top_driver_and_escapes_scenario_text() {
     use wijkbudget::charts;
-    use wijkbudget::fmt::Lang;
+    use wijkbudget::locale::Lang;
     use wijkbudget::report::sensitivity::section;
     let sc = scenario();
     let r = run(&sc, &request(&sc));

@@ -9,7 +9,7 @@ use calamine::{Data, Range, Reader, Xlsx as XlsxReader, open_workbook_from_rs};
 use wijkbudget::engine::{self, NoProgress, RunConfig};
 use wijkbudget::export::Exporter;
 use wijkbudget::export::xlsx::{FILE_NAME, Xlsx};
-use wijkbudget::fmt::Lang;
+use wijkbudget::locale::Lang;
 use wijkbudget::model::Model;
 use wijkbudget::results::{self, Summary};
 use wijkbudget::{EXAMPLE_SCENARIO, scenario};

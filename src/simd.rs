@@ -401,7 +401,7 @@ impl Real for f64 {
     }
     #[inline(always)]
     fn floor(self) -> Self {
-        crate::sampler::floor(self)
+        floor_f64(self)
     }
     #[inline(always)]
     fn ge(self, o: Self) -> bool {
@@ -494,6 +494,19 @@ pub fn whole_to_u64<const N: usize>(x: F<N>) -> [u64; N] {
     out
 }
 
+/// ⌊x⌋ without a library call (baseline x86-64 has no rounding
+/// instruction): truncate through i64 and step down for negative fractions.
+/// Exact for |x| < 2⁵² (−0 gives +0); beyond that, or for NaN, `f64::floor`.
+#[inline(always)]
+pub(crate) fn floor_f64(x: f64) -> f64 {
+    if x.abs() < 4_503_599_627_370_496.0 {
+        let t = x as i64 as f64;
+        if t > x { t - 1.0 } else { t }
+    } else {
+        x.floor()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -538,7 +551,7 @@ mod tests {
             assert_eq!(got, x.floor(), "floor({x:e})");
             // −0 and +0 may differ in sign only where the library keeps −0.
             assert!(got.to_bits() == x.floor().to_bits() || x == 0.0 || got == 0.0);
-            assert_eq!(got.to_bits(), crate::sampler::floor(x).to_bits(), "{x:e}");
+            assert_eq!(got.to_bits(), floor_f64(x).to_bits(), "{x:e}");
         }
         assert!(F::<1>([f64::NAN]).floor().0[0].is_nan());
     }
@@ -603,5 +616,30 @@ mod tests {
         assert!(!(m & !m).any());
         assert_eq!(m.select(a, 0.0).0, [0.0, 2.0, 3.0, 0.0]);
         assert_eq!(m.select_u64([1; 4], [7; 4]), [7, 1, 1, 7]);
+    }
+
+    #[test]
+    fn scalar_floor_matches_the_library() {
+        for x in [
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            1.0,
+            -1.0,
+            2.999_999,
+            -2.000_001,
+            1e15 + 0.5,
+            -1e15 - 0.5,
+            4.5e15,
+            -4.6e15,
+            1e300,
+            -1e300,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ] {
+            assert_eq!(floor_f64(x), x.floor(), "floor({x})");
+        }
+        assert!(floor_f64(f64::NAN).is_nan());
     }
 }
