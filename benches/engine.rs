@@ -81,7 +81,7 @@ fn throughput(c: &mut Criterion) {
                     replications: stats_reps,
                     seed: 1,
                 };
-                let mut c = wijkbudget::results::Collector::new(sc, &models, None);
+                let mut c = wijkbudget::results::Collector::new(sc, &models, cfg.seed, None);
                 engine::simulate_variants(&models, &cfg, &NoProgress, |block| c.push_block(block));
                 c.finish().0.variants[0].headline.total_cost.mean
             });

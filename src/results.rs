@@ -37,7 +37,8 @@ pub struct ToolInfo {
     pub name: String,
     pub version: String,
     pub generator: String,
-    /// Versions of the crates that shape the numbers.
+    /// Versions of the crates that shape the numbers, as built (from
+    /// `Cargo.lock`, by the build script).
     pub crates: BTreeMap<String, String>,
 }
 
@@ -47,16 +48,11 @@ impl ToolInfo {
             name: env!("CARGO_PKG_NAME").into(),
             version: env!("CARGO_PKG_VERSION").into(),
             generator: "Xoshiro256++ per (seed, replication, purpose)".into(),
-            crates: [
-                ("rand", "0.10"),
-                ("rand_distr", "0.6"),
-                ("rand_xoshiro", "0.8"),
-                ("nalgebra", "0.35"),
-                ("statrs", "0.19"),
-            ]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
+            crates: env!("WIJKBUDGET_CRATE_VERSIONS")
+                .split(',')
+                .filter_map(|kv| kv.split_once('='))
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
         }
     }
 }
@@ -320,12 +316,16 @@ impl Kept {
         self.horizon.is_empty()
     }
 
-    /// A kept horizon column (an index into [`KEPT_COLUMNS`]) over the replications.
-    pub fn column(&self, c: usize) -> Vec<f64> {
-        self.horizon
-            .chunks_exact(KEPT_COLUMNS.len())
-            .map(|r| r[c])
-            .collect()
+    /// A kept horizon column by its name in [`KEPT_COLUMNS`] (e.g.
+    /// `"total_cost"`) over the replications; `None` for a column not kept.
+    pub fn column(&self, key: &str) -> Option<Vec<f64>> {
+        let c = KEPT_COLUMNS.iter().position(|(k, _)| *k == key)?;
+        Some(
+            self.horizon
+                .chunks_exact(KEPT_COLUMNS.len())
+                .map(|r| r[c])
+                .collect(),
+        )
     }
 }
 
@@ -550,6 +550,7 @@ fn unpaired_se(a: &StatAcc, b: &StatAcc) -> f64 {
 pub struct Collector<'a> {
     scenario: &'a Scenario,
     models: Vec<&'a Model>,
+    seed: u64,
     file: Option<String>,
     n: usize,
     variants: Vec<VariantAcc>,
@@ -558,7 +559,13 @@ pub struct Collector<'a> {
 
 impl<'a> Collector<'a> {
     /// A collector for these variants of the scenario; `models[0]` is the baseline.
-    pub fn new(scenario: &'a Scenario, models: &[&'a Model], file: Option<&str>) -> Self {
+    /// `seed` is the seed the engine ran with, recorded in the summary.
+    pub fn new(
+        scenario: &'a Scenario,
+        models: &[&'a Model],
+        seed: u64,
+        file: Option<&str>,
+    ) -> Self {
         let variants: Vec<VariantAcc> = models.iter().map(|m| VariantAcc::new(m)).collect();
         let base_years = variants.first().map_or(0, |v| v.years);
         let comparisons = variants
@@ -569,6 +576,7 @@ impl<'a> Collector<'a> {
         Self {
             scenario,
             models: models.to_vec(),
+            seed,
             file: file.map(str::to_string),
             n: 0,
             variants,
@@ -628,6 +636,7 @@ impl<'a> Collector<'a> {
             self.scenario,
             first,
             &self.variants[0].layout,
+            self.seed,
             self.n,
             self.file,
         );
@@ -675,7 +684,8 @@ pub fn summarize(
     runs: &[VariantRun],
     file: Option<&str>,
 ) -> Summary {
-    let mut c = Collector::new(scenario, models, file);
+    let seed = runs.first().map_or(scenario.seed, |r| r.seed);
+    let mut c = Collector::new(scenario, models, seed, file);
     let n = runs.iter().map(|r| r.replications).min().unwrap_or(0);
     for r in 0..n {
         let rows: Vec<&[f64]> = runs.iter().map(|run| run.replication(r)).collect();
@@ -692,6 +702,7 @@ fn scenario_info(
     scenario: &Scenario,
     first: &Model,
     layout: &Layout,
+    seed: u64,
     replications: usize,
     file: Option<String>,
 ) -> ScenarioInfo {
@@ -699,7 +710,7 @@ fn scenario_info(
         name: scenario.name.clone(),
         description: scenario.description.clone(),
         file,
-        seed: scenario.seed,
+        seed,
         replications: replications as u32,
         start_year: first.start_year,
         horizon_years: first.horizon_years,
@@ -789,8 +800,8 @@ fn summarize_variant(model: &Model, acc: &VariantAcc) -> VariantSummary {
         .collect();
     let kept = &acc.kept;
     let drivers = if model.parameter_uncertainty && !kept.is_empty() {
-        let total_cost = kept.column(0);
-        let overrun = kept.column(4);
+        let total_cost = kept.column("total_cost").unwrap_or_default();
+        let overrun = kept.column("overrun").unwrap_or_default();
         model
             .params
             .uncertain()

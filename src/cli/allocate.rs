@@ -11,55 +11,35 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use wijkbudget::allocation::{self, Allocation, Municipality, export};
-use wijkbudget::engine::{self, RunConfig};
+use wijkbudget::engine::RunConfig;
 use wijkbudget::export::OutputFile;
 use wijkbudget::locale::Lang;
+use wijkbudget::resources;
 use wijkbudget::scenario;
 use wijkbudget::{charts, report};
 
-use super::{LangArg, progress, read_limited, safe_name, write};
+use super::{CommonArgs, progress, read_limited, safe_name, write};
 
 #[derive(Debug, Args)]
 pub(super) struct AllocateArgs {
     /// Municipality file (TOML): total budget, areas, pool sizes.
     #[arg(value_name = "FILE")]
     file: PathBuf,
-    /// Output folder [default: output/<name>/].
-    #[arg(long, short, value_name = "DIR")]
-    out: Option<PathBuf>,
-    /// Number of replications (overrides meta.replications).
-    #[arg(long, short = 'n', value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000_000))]
-    replications: Option<u32>,
-    /// Random seed (overrides meta.seed); the same seed gives the same results.
-    #[arg(long, value_name = "S")]
-    seed: Option<u64>,
-    /// Language of the console table, the charts and the report.
-    #[arg(long, value_enum, default_value_t = LangArg::Nl)]
-    lang: LangArg,
-    /// Worker threads [default: all cores]; results do not depend on it.
-    #[arg(long, value_name = "N")]
-    threads: Option<usize>,
-    /// No progress bar and no messages on stderr.
-    #[arg(long, short)]
-    quiet: bool,
+    #[command(flatten)]
+    common: CommonArgs,
 }
 
 /// Runs `wijkbudget allocate`.
 pub(super) fn command(args: &AllocateArgs) -> Result<ExitCode> {
-    if let Some(n) = args.threads {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
-            .build_global()
-            .context("starting the worker threads")?;
-    }
+    let common = &args.common;
     let name = args.file.display().to_string();
     let Some(mut muni) = read_municipality(&args.file) else {
         return Ok(ExitCode::from(2));
     };
-    if let Some(n) = args.replications {
+    if let Some(n) = common.replications {
         muni.replications = n;
     }
-    if let Some(s) = args.seed {
+    if let Some(s) = common.seed {
         muni.seed = s;
     }
     let cfg = RunConfig {
@@ -67,25 +47,28 @@ pub(super) fn command(args: &AllocateArgs) -> Result<ExitCode> {
         seed: muni.seed,
     };
     let models: Vec<&wijkbudget::model::Model> = muni.areas.iter().map(|a| &a.model).collect();
-    engine::check_size(&models, cfg.replications).with_context(|| name.clone())?;
-    let out_dir = match &args.out {
+    resources::check_run(&models, cfg.replications).with_context(|| name.clone())?;
+    let out_dir = match &common.out {
         Some(d) => d.clone(),
         None => Path::new("output").join(safe_name(&muni.name)),
     };
     let bar = progress::bar(
         allocation::work(&muni, &cfg),
         &format!("{} · verdeling", muni.name),
-        args.quiet,
+        common.quiet,
     );
-    let result = allocation::allocate(&muni, &cfg, &|n| bar.inc(n));
+    let threads = common.threads.map(usize::from);
+    let result = wijkbudget::with_threads(threads, || {
+        allocation::allocate(&muni, &cfg, &|n| bar.inc(n))
+    })?;
     bar.finish_and_clear();
-    let lang: Lang = args.lang.into();
+    let lang = common.lang();
     let mut files = export::files(&result)?;
     files.extend(report_files(&result, lang, Some(&super::report::today()))?);
     write::all(&out_dir, &files)?;
     let mut out = std::io::stdout().lock();
     out.write_all(export::render(&result, lang).as_bytes())?;
-    if !args.quiet {
+    if !common.quiet {
         eprintln!("wrote {} files to {}", files.len(), out_dir.display());
     }
     Ok(ExitCode::SUCCESS)

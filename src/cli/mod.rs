@@ -15,11 +15,10 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use wijkbudget::engine::{self, RunConfig};
 use wijkbudget::export::{self, console};
 use wijkbudget::locale::Lang;
-use wijkbudget::model::{Model, Scenario};
-use wijkbudget::{EXAMPLE_FILE_NAME, EXAMPLE_SCENARIO, results, scenario};
+use wijkbudget::model::Scenario;
+use wijkbudget::{EXAMPLE_FILE_NAME, EXAMPLE_SCENARIO, RunOptions, resources, scenario};
 
 /// Monte Carlo stress test of area-based financing of social care
 /// (gebiedsgerichte financiering).
@@ -90,28 +89,57 @@ struct RunArgs {
     /// Scenario files (TOML); none runs the built-in example.
     #[arg(value_name = "FILE")]
     files: Vec<PathBuf>,
-    /// Output folder [default: output/<scenario name>/]. With several files,
-    /// each gets a subfolder named after its scenario.
+    /// Run only these variants (repeatable); the first one named is the baseline.
+    #[arg(long = "variant", value_name = "NAME")]
+    variants: Vec<String>,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+/// The options every simulating command shares.
+#[derive(Debug, Args)]
+pub(crate) struct CommonArgs {
+    /// Output folder [default: output/<scenario name>/]. With several
+    /// scenario files, each gets a subfolder named after its scenario.
     #[arg(long, short, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Number of replications (overrides meta.replications).
-    #[arg(long, short = 'n', value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000_000))]
+    /// Number of replications (overrides meta.replications; for
+    /// `sensitivity`, those of the run behind the rank correlations).
+    #[arg(long, short = 'n', value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
     replications: Option<u32>,
     /// Random seed (overrides meta.seed); the same seed gives the same results.
     #[arg(long, value_name = "S")]
     seed: Option<u64>,
-    /// Run only these variants (repeatable); the first one named is the baseline.
-    #[arg(long = "variant", value_name = "NAME")]
-    variants: Vec<String>,
-    /// Language of the console table and reports.
+    /// Worker threads [default: all cores]; results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=wijkbudget::MAX_THREADS as i64))]
+    threads: Option<u16>,
+    /// Language of the console table, the charts, the workbook and the report.
     #[arg(long, value_enum, default_value_t = LangArg::Nl)]
     lang: LangArg,
-    /// Worker threads [default: all cores]; results do not depend on it.
-    #[arg(long, value_name = "N")]
-    threads: Option<usize>,
     /// No progress bar and no messages on stderr.
     #[arg(long, short)]
     quiet: bool,
+}
+
+impl CommonArgs {
+    /// The run options of a scenario with these arguments' overrides.
+    fn run_options(&self, sc: &Scenario, file: &str, variants: &[String]) -> RunOptions {
+        let mut o = RunOptions::new(sc);
+        if let Some(n) = self.replications {
+            o.replications = n;
+        }
+        if let Some(s) = self.seed {
+            o.seed = s;
+        }
+        o.threads = self.threads.map(usize::from);
+        o.variants = variants.to_vec();
+        o.file = Some(file.to_string());
+        o
+    }
+
+    fn lang(&self) -> Lang {
+        self.lang.into()
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -239,54 +267,36 @@ fn init_command(dir: &Path, force: bool) -> Result<ExitCode> {
 }
 
 fn run_command(args: &RunArgs) -> Result<ExitCode> {
-    if let Some(n) = args.threads {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
-            .build_global()
-            .context("starting the worker threads")?;
-    }
-    let Some(mut loaded) = load_all(&args.files)? else {
+    let common = &args.common;
+    let Some(loaded) = load_all(&args.files)? else {
         return Ok(ExitCode::from(2));
     };
-    for l in &mut loaded {
-        if let Some(n) = args.replications {
-            l.scenario.replications = n;
-        }
-        if let Some(s) = args.seed {
-            l.scenario.seed = s;
-        }
-    }
     // Everything is checked before anything runs or is written.
     let mut plans = Vec::new();
     for l in &loaded {
-        let models =
-            select_variants(&l.scenario, &args.variants).with_context(|| l.file.clone())?;
-        engine::check_size(&models, l.scenario.replications).with_context(|| l.file.clone())?;
-        let dir = output_dir(args.out.as_deref(), &l.scenario.name, loaded.len());
-        plans.push((l, models, dir));
+        let options = common.run_options(&l.scenario, &l.file, &args.variants);
+        let models = wijkbudget::select_variants(&l.scenario, &options.variants)
+            .with_context(|| l.file.clone())?;
+        resources::check_run(&models, options.replications).with_context(|| l.file.clone())?;
+        let dir = output_dir(common.out.as_deref(), &l.scenario.name, loaded.len());
+        plans.push((l, options, models.len(), dir));
     }
-    let lang: Lang = args.lang.into();
-    for (l, models, dir) in plans {
-        let cfg = RunConfig {
-            replications: l.scenario.replications,
-            seed: l.scenario.seed,
-        };
+    let lang = common.lang();
+    for (l, options, n_variants, dir) in plans {
         let bar = progress::bar(
-            u64::from(cfg.replications),
-            &format!("{} · {} varianten", l.scenario.name, models.len()),
-            args.quiet,
+            u64::from(options.replications),
+            &format!("{} · {} varianten", l.scenario.name, n_variants),
+            common.quiet,
         );
-        let mut collector = results::Collector::new(&l.scenario, &models, Some(&l.file));
-        engine::simulate_variants(&models, &cfg, &|n| bar.inc(n), |block| {
-            collector.push_block(block);
-        });
+        let output = wijkbudget::run(&l.scenario, &options, &|n| bar.inc(n))
+            .with_context(|| l.file.clone())?;
         bar.finish_and_clear();
-        let (summary, kept) = collector.finish();
+        let (summary, kept) = (output.summary, output.kept);
         let mut files = Vec::new();
         for exporter in export::all(lang) {
             files.extend(exporter.export(&summary, &kept)?);
         }
-        let sens = report::sensitivity_in(&dir, &summary, args.quiet);
+        let sens = report::sensitivity_in(&dir, &summary, common.quiet);
         files.extend(report::outputs(
             &summary,
             sens.as_ref(),
@@ -297,30 +307,11 @@ fn run_command(args: &RunArgs) -> Result<ExitCode> {
         let table = console::render(&summary, lang);
         let mut out = std::io::stdout().lock();
         out.write_all(table.as_bytes())?;
-        if !args.quiet {
+        if !common.quiet {
             eprintln!("wrote {} files to {}", files.len(), dir.display());
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The variants to run: all, or those named (in the order named).
-fn select_variants<'a>(sc: &'a Scenario, names: &[String]) -> Result<Vec<&'a Model>> {
-    if names.is_empty() {
-        return Ok(sc.variants.iter().collect());
-    }
-    names
-        .iter()
-        .map(|n| {
-            sc.variants.iter().find(|v| &v.variant == n).ok_or_else(|| {
-                let known: Vec<&str> = sc.variants.iter().map(|v| v.variant.as_str()).collect();
-                anyhow::anyhow!(
-                    "no variant named '{n}'; the scenario has: {}",
-                    known.join(", ")
-                )
-            })
-        })
-        .collect()
 }
 
 /// Where a scenario's outputs go.

@@ -17,16 +17,13 @@ use wijkbudget::export::OutputFile;
 use wijkbudget::locale::{self, Lang};
 use wijkbudget::sensitivity::{Methods, Plan, PlanError, Request, export};
 
-use super::{LangArg, load_all, progress, safe_name, write};
+use super::{CommonArgs, load_all, progress, safe_name, write};
 
 #[derive(Debug, Args)]
 pub struct SensitivityArgs {
     /// Scenario file (TOML); none analyses the built-in example.
     #[arg(value_name = "FILE")]
     file: Option<PathBuf>,
-    /// Output folder [default: output/<scenario name>/sensitivity/].
-    #[arg(long, short, value_name = "DIR")]
-    out: Option<PathBuf>,
     /// The variant whose outputs are analysed [default: the baseline].
     #[arg(long, value_name = "NAME")]
     variant: Option<String>,
@@ -72,22 +69,8 @@ pub struct SensitivityArgs {
     /// Bootstrap resamples for the Sobol intervals.
     #[arg(long, value_name = "N", default_value_t = 500, value_parser = clap::value_parser!(u32).range(0..=100_000))]
     bootstrap: u32,
-    /// Replications of the plain Monte Carlo run behind the rank
-    /// correlations [default: meta.replications].
-    #[arg(long, short = 'n', value_name = "N", value_parser = clap::value_parser!(u32).range(2..=100_000_000))]
-    replications: Option<u32>,
-    /// Random seed (overrides meta.seed); the same seed gives the same results.
-    #[arg(long, value_name = "S")]
-    seed: Option<u64>,
-    /// Language of the console table, the charts and the report section.
-    #[arg(long, value_enum, default_value_t = LangArg::Nl)]
-    lang: LangArg,
-    /// Worker threads [default: all cores]; results do not depend on it.
-    #[arg(long, value_name = "N")]
-    threads: Option<usize>,
-    /// No progress bar and no messages on stderr.
-    #[arg(long, short)]
-    quiet: bool,
+    #[command(flatten)]
+    common: CommonArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -119,12 +102,7 @@ fn parse_levels(s: &str) -> Result<u32, String> {
 }
 
 pub fn command(args: &SensitivityArgs) -> Result<ExitCode> {
-    if let Some(n) = args.threads {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
-            .build_global()
-            .context("starting the worker threads")?;
-    }
+    let common = &args.common;
     let files: Vec<PathBuf> = args.file.iter().cloned().collect();
     let Some(loaded) = load_all(&files)? else {
         return Ok(ExitCode::from(2));
@@ -149,10 +127,10 @@ pub fn command(args: &SensitivityArgs) -> Result<ExitCode> {
     request.morris_trajectories = args.trajectories as usize;
     request.morris_levels = args.levels as usize;
     request.bootstrap = args.bootstrap as usize;
-    if let Some(n) = args.replications {
+    if let Some(n) = common.replications {
         request.rank_replications = n;
     }
-    if let Some(s) = args.seed {
+    if let Some(s) = common.seed {
         request.seed = s;
     }
     let plan = match Plan::new(scenario, Some(&l.file), &request) {
@@ -165,16 +143,16 @@ pub fn command(args: &SensitivityArgs) -> Result<ExitCode> {
         }
         Err(e) => return Err(e).with_context(|| l.file.clone()),
     };
-    let dir = match &args.out {
+    let dir = match &common.out {
         Some(d) => d.clone(),
         None => Path::new("output")
             .join(safe_name(&scenario.name))
             .join("sensitivity"),
     };
-    let lang: Lang = args.lang.into();
+    let lang = common.lang();
     let cost = plan.cost();
     let total = cost.replications();
-    if !args.quiet {
+    if !common.quiet {
         let n = |x: u64| locale::number(x as f64, 0, Lang::En);
         eprintln!(
             "{}: {} parameters, outputs {}; this analysis will simulate {} replications \
@@ -196,9 +174,10 @@ pub fn command(args: &SensitivityArgs) -> Result<ExitCode> {
     let bar = progress::bar(
         total,
         &format!("{} · gevoeligheid", scenario.name),
-        args.quiet,
+        common.quiet,
     );
-    let report = plan.run(&|n| bar.inc(n));
+    let threads = common.threads.map(usize::from);
+    let report = wijkbudget::with_threads(threads, || plan.run(&|n| bar.inc(n)))?;
     bar.finish_and_clear();
     let mut files = export::files(&report)?;
     let today = super::report::today();
@@ -215,10 +194,10 @@ pub fn command(args: &SensitivityArgs) -> Result<ExitCode> {
     write::all(&dir, &files)?;
     let table = export::console(&report, lang);
     std::io::stdout().lock().write_all(table.as_bytes())?;
-    if !args.quiet {
+    if !common.quiet {
         eprintln!("wrote {} files to {}", files.len(), dir.display());
     }
-    update_run_report(&dir, &report, lang, args.quiet)?;
+    update_run_report(&dir, &report, lang, common.quiet)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -58,6 +58,8 @@ impl Progress for NoProgress {
 #[derive(Debug, Clone, PartialEq)]
 pub struct VariantRun {
     pub name: String,
+    /// The seed the replications were simulated with.
+    pub seed: u64,
     pub layout: Layout,
     pub start_year: i32,
     pub years: usize,
@@ -93,18 +95,6 @@ impl VariantRun {
             self.layout.aggregate(self.replication(r), row);
         }
         out
-    }
-
-    /// A column summed cumulatively over the years up to and including
-    /// `year`, over all replications.
-    pub fn cumulative(&self, year: usize, c: usize) -> Vec<f64> {
-        let w = self.layout.width();
-        (0..self.replications)
-            .map(|r| {
-                let rows = self.replication(r);
-                (0..=year).map(|y| rows[y * w + c]).sum()
-            })
-            .collect()
     }
 }
 
@@ -360,6 +350,7 @@ pub fn simulate_all(
             let years = m.horizon_years as usize;
             VariantRun {
                 name: m.variant.clone(),
+                seed: cfg.seed,
                 data: Vec::with_capacity(reps * years * layout.width()),
                 layout,
                 start_year: m.start_year,
@@ -594,22 +585,21 @@ fn draw_params_sharing(
     }
 }
 
-/// What a run will cost before it starts.
+/// The work and memory of simulating replications, before it starts.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Estimate {
-    /// Bytes of raw results kept in memory.
+    /// Bytes the engine holds while it runs (its two blocks in flight).
     pub bytes: f64,
     /// Binomial draws the run will make, roughly.
     pub draws: f64,
 }
 
-/// Largest raw result a run may keep in memory.
-pub const MAX_BYTES: f64 = 8.0 * (1u64 << 30) as f64;
 /// Largest number of draws a run may make (about a day on two cores).
 pub const MAX_DRAWS: f64 = 5e12;
 
-/// The memory and work a run of `replications` of these models will take
-/// (memory as `wijkbudget run` keeps it: statistics, not rows).
+/// The engine's memory and work for `replications` of these models, run
+/// together by [`simulate_variants`]; what a caller keeps of the results is
+/// its own to add.
 pub fn estimate(models: &[&Model], replications: u32) -> Estimate {
     let mut bytes = 0.0;
     let mut draws = 0.0;
@@ -617,15 +607,7 @@ pub fn estimate(models: &[&Model], replications: u32) -> Estimate {
         let width = Layout::of(m).width() as f64;
         let years = f64::from(m.horizon_years);
         let reps = f64::from(replications);
-        // Statistics per (year or horizon, column): exact values up to a
-        // limit, a sketch of comparable size beyond; the kept replications;
-        // the block in flight.
-        let per_stat = reps.min(crate::stats::EXACT_LIMIT as f64) * 8.0;
-        let kept = reps.min(crate::results::KEEP_LIMIT as f64)
-            * (crate::results::KEPT_COLUMNS.len() + m.params.len()) as f64
-            * 8.0;
-        let block = BLOCK as f64 * (years * width + m.params.len() as f64) * 8.0;
-        bytes += (years + 1.0) * width * per_stat + kept + block;
+        bytes += BLOCK as f64 * (years * width + m.params.len() as f64) * 8.0;
         let slots: usize = m.streams.iter().map(|s| s.levels.len()).sum();
         // Per stream: new needs per stratum, relapse, exit, early entry; per
         // level: outflow, escalation and (waitlist) waiting escalation.
@@ -633,39 +615,6 @@ pub fn estimate(models: &[&Model], replications: u32) -> Estimate {
         draws += reps * years * 12.0 * per_month;
     }
     Estimate { bytes, draws }
-}
-
-/// Why a run was refused before it started.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum SizeError {
-    #[error(
-        "this run would keep {gib:.1} GiB of results in memory (limit {limit:.0} GiB); use fewer replications (at most about {max_reps}) or variants"
-    )]
-    Memory { gib: f64, limit: f64, max_reps: u64 },
-    #[error(
-        "this run would make about {draws:.1e} random draws, more than a day of computing; use fewer replications (at most about {max_reps})"
-    )]
-    Time { draws: f64, max_reps: u64 },
-}
-
-/// Refuses runs that cannot fit in memory or would take days.
-pub fn check_size(models: &[&Model], replications: u32) -> Result<Estimate, SizeError> {
-    let e = estimate(models, replications);
-    let per_rep = |x: f64| (x / f64::from(replications.max(1))).max(1e-9);
-    if e.bytes > MAX_BYTES {
-        return Err(SizeError::Memory {
-            gib: e.bytes / (1u64 << 30) as f64,
-            limit: MAX_BYTES / (1u64 << 30) as f64,
-            max_reps: (MAX_BYTES / per_rep(e.bytes)) as u64,
-        });
-    }
-    if e.draws > MAX_DRAWS {
-        return Err(SizeError::Time {
-            draws: e.draws,
-            max_reps: (MAX_DRAWS / per_rep(e.draws)) as u64,
-        });
-    }
-    Ok(e)
 }
 
 #[cfg(test)]

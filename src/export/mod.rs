@@ -5,6 +5,7 @@
 pub mod console;
 pub mod csv;
 pub mod json;
+#[cfg(feature = "render")]
 pub mod xlsx;
 
 use crate::locale::Lang;
@@ -28,6 +29,7 @@ pub enum ExportError {
     },
     #[error("encoding JSON: {0}")]
     Json(#[from] serde_json::Error),
+    #[cfg(feature = "render")]
     #[error("encoding resultaten.xlsx: {0}")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
 }
@@ -38,11 +40,15 @@ pub trait Exporter {
 }
 
 /// The exporters every run uses; `lang` is the language of the files for
-/// people (the workbook), not of the machine-readable ones.
+/// people (the workbook, with the feature `render`), not of the
+/// machine-readable ones.
 pub fn all(lang: Lang) -> Vec<Box<dyn Exporter>> {
+    #[cfg(not(feature = "render"))]
+    let _ = lang;
     vec![
         Box::new(json::Json),
         Box::new(csv::Csv),
+        #[cfg(feature = "render")]
         Box::new(xlsx::Xlsx { lang }),
     ]
 }

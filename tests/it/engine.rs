@@ -369,7 +369,7 @@ fn streamed_statistics_equal_statistics_of_the_kept_runs() {
     };
     let runs = engine::simulate_all(&models, &cfg, &NoProgress);
     let kept = wijkbudget::results::summarize(&sc, &models, &runs, None);
-    let mut collector = wijkbudget::results::Collector::new(&sc, &models, None);
+    let mut collector = wijkbudget::results::Collector::new(&sc, &models, cfg.seed, None);
     let mut blocks = Vec::new();
     engine::simulate_variants(&models, &cfg, &NoProgress, |block| {
         blocks.push((block.first, block.len));

@@ -7,6 +7,8 @@ mod budget;
 mod cli;
 mod common;
 mod engine;
+mod layers;
+mod library;
 mod prevention;
 mod report;
 mod scenario;
