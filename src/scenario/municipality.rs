@@ -12,7 +12,7 @@
 //! the result is read by the scenario builder. The format is documented in
 //! `docs/allocation.md`.
 
-use crate::allocation::{Area, AreaSource, Characteristic, Municipality, PoolPolicy};
+use crate::model::municipality::{Area, AreaSource, Characteristic, Municipality, PoolPolicy};
 use crate::dist::Dist;
 use crate::model::{BudgetMode, Model, ParamSpec, Policy};
 
