@@ -16,9 +16,11 @@ use crate::dist::Dist;
 use crate::model::municipality::{Area, AreaSource, Characteristic, Municipality, PoolPolicy};
 use crate::model::{BudgetMode, Model, ParamSpec, Policy};
 
-use super::build::{Builder, Obj, Spec, dom, resolve_groups};
 use super::diag::{Diagnostic, Diagnostics, LineIndex, Sink, clip, list};
+use super::param::{Builder, Spec, dom};
+use super::schema::resolve_groups;
 use super::tree::{self, Entry, Node, Table, Val};
+use super::walk::Obj;
 use super::{MAX_FILE_BYTES, parse_bytes};
 
 /// Most areas in one municipality file.
@@ -599,7 +601,7 @@ fn finish_area(
     h: AreaHead<'_>,
     source: AreaSource,
     mut model: Model,
-    meta: &super::build::Meta,
+    meta: &super::schema::Meta,
     budget: &BudgetHead,
     sink: &mut Sink<'_>,
 ) -> Option<Area> {
@@ -740,7 +742,7 @@ fn area_at(root: &Table, name: &str) -> usize {
 fn inline_model(
     h: &AreaHead<'_>,
     base: &SharedBase,
-    meta: &super::build::Meta,
+    meta: &super::schema::Meta,
     file: &str,
     lines: &LineIndex<'_>,
     sink: &mut Sink<'_>,

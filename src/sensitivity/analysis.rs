@@ -18,6 +18,7 @@ use crate::dist::{std_normal_cdf, std_normal_quantile};
 use crate::engine::{self, Evaluator, Progress, RunConfig};
 use crate::metrics::{Layout, Unit, col};
 use crate::model::{Model, Scenario};
+use crate::scenario::did_you_mean;
 use crate::stats::spearman;
 
 use super::morris::{self, MorrisConfig};
@@ -1324,25 +1325,13 @@ pub fn glob(pattern: &str, text: &str) -> bool {
     i == p.len()
 }
 
-/// The candidate closest to `word`, if it is a likely typo.
-fn did_you_mean<'c>(word: &str, candidates: &'c [String]) -> Option<&'c str> {
-    let lower = word.to_lowercase();
-    candidates
-        .iter()
-        .filter_map(|c| {
-            let cl = c.to_lowercase();
-            let lev = strsim::levenshtein(&lower, &cl);
-            let jw = strsim::jaro_winkler(&lower, &cl);
-            let len = c.chars().count().min(word.chars().count());
-            let close = lev == 0 || (lev <= 2 && lev < len) || jw > 0.9;
-            close.then_some((lev, -jw, c.as_str()))
-        })
-        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)))
-        .map(|(_, _, c)| c)
-}
+/// The Jaro-Winkler similarity above which a name on the command line is a
+/// likely typo of a parameter path or output (stricter than for a file's
+/// keys: paths are long and share most of their text).
+const NAME_SIMILARITY: f64 = 0.9;
 
 fn suggestion(word: &str, candidates: &[String]) -> String {
-    match did_you_mean(word, candidates) {
+    match did_you_mean(word, candidates.iter().map(String::as_str), NAME_SIMILARITY) {
         Some(c) => format!(" (did you mean `{c}`?)"),
         None => String::new(),
     }
@@ -1393,15 +1382,16 @@ mod tests {
 
     #[test]
     fn typos_get_a_suggestion() {
-        let c = vec![
+        let c = [
             "stream.jeugdhulp.incidence".to_string(),
             "budget.ceiling".to_string(),
         ];
+        let did_you_mean = |word| did_you_mean(word, c.iter().map(String::as_str), NAME_SIMILARITY);
         assert_eq!(
-            did_you_mean("stream.jeugdhulp.incidense", &c),
+            did_you_mean("stream.jeugdhulp.incidense"),
             Some("stream.jeugdhulp.incidence")
         );
-        assert_eq!(did_you_mean("budget.celing", &c), Some("budget.ceiling"));
-        assert_eq!(did_you_mean("xyz", &c), None);
+        assert_eq!(did_you_mean("budget.celing"), Some("budget.ceiling"));
+        assert_eq!(did_you_mean("xyz"), None);
     }
 }
