@@ -249,19 +249,19 @@ fn read(
 
     let base = SharedBase::of(root);
     let mut areas = Vec::with_capacity(heads.len());
-    for h in heads {
-        let (model, source) = match &h.scenario {
+    for head in heads {
+        let (model, source) = match &head.scenario {
             Some((path, at)) => (
-                scenario_model(&h, path, *at, sink, load, others),
+                scenario_model(&head, path, *at, sink, load, others),
                 AreaSource::Scenario(path.clone()),
             ),
             None => (
-                inline_model(&h, &base, &meta, file, lines, sink),
+                inline_model(&head, &base, &meta, file, lines, sink),
                 AreaSource::Inline,
             ),
         };
         let Some(model) = model else { continue };
-        if let Some(area) = finish_area(h, source, model, &meta, &budget, sink) {
+        if let Some(area) = finish_area(head, source, model, &meta, &budget, sink) {
             areas.push(area);
         }
     }
@@ -555,7 +555,7 @@ impl SharedBase {
 /// The baseline model of the scenario file an area names (`at`: the byte
 /// offset of the path in the municipality file); its problems go to `others`.
 fn scenario_model(
-    h: &AreaHead<'_>,
+    head: &AreaHead<'_>,
     path: &str,
     at: usize,
     sink: &mut Sink<'_>,
@@ -569,10 +569,10 @@ fn scenario_model(
                 others.extend(d.0);
                 sink.error(
                     at,
-                    &h.obj.key("scenario"),
+                    &head.obj.key("scenario"),
                     format!(
                         "in area '{}': the scenario file '{}' has problems (listed below)",
-                        clip(&h.name),
+                        clip(&head.name),
                         clip(path)
                     ),
                 );
@@ -582,10 +582,10 @@ fn scenario_model(
         Err(msg) => {
             sink.error(
                 at,
-                &h.obj.key("scenario"),
+                &head.obj.key("scenario"),
                 format!(
                     "in area '{}': cannot read the scenario file '{}': {msg}",
-                    clip(&h.name),
+                    clip(&head.name),
                     clip(path)
                 ),
             );
@@ -598,7 +598,7 @@ fn scenario_model(
 /// replace the area's own, and only the covered streams stay (`None`, with
 /// an error, when the area lacks a covered stream).
 fn finish_area(
-    h: AreaHead<'_>,
+    head: AreaHead<'_>,
     source: AreaSource,
     mut model: Model,
     meta: &super::schema::Meta,
@@ -607,7 +607,7 @@ fn finish_area(
 ) -> Option<Area> {
     model.start_year = meta.shared.start_year;
     model.horizon_years = meta.shared.horizon_years;
-    model.variant = h.name.clone();
+    model.variant = head.name.clone();
     let covered = match &budget.streams {
         Some(names) => names.clone(),
         None => model.streams.iter().map(|s| s.name.clone()).collect(),
@@ -618,14 +618,14 @@ fn finish_area(
         .filter(|c| !own.contains(&c.as_str()))
         .collect();
     if !missing.is_empty() {
-        let at = h.scenario.as_ref().map_or(h.obj.at, |s| s.1);
+        let at = head.scenario.as_ref().map_or(head.obj.at, |s| s.1);
         sink.error(
             at,
-            &h.obj.path,
+            &head.obj.path,
             format!(
                 "in area '{}': the budget covers stream(s) {} that this area does not have; \
                  its streams are {}",
-                clip(&h.name),
+                clip(&head.name),
                 list(missing.iter().map(|s| s.as_str())),
                 list(own.iter().copied())
             ),
@@ -644,13 +644,13 @@ fn finish_area(
         .map(|s| model.params.get(s.households).dist.mean())
         .sum();
     Some(Area {
-        name: h.name,
-        label: h.label,
+        name: head.name,
+        label: head.label,
         source,
-        inhabitants: h.inhabitants.unwrap_or(1.0),
+        inhabitants: head.inhabitants.unwrap_or(1.0),
         households,
-        last_year_spend: h.last_year_spend,
-        counts: h.counts,
+        last_year_spend: head.last_year_spend,
+        counts: head.counts,
         model,
     })
 }
@@ -740,23 +740,23 @@ fn area_at(root: &Table, name: &str) -> usize {
 /// are prefixed with `in area '<name>':`; problems of the shared sections
 /// are reported once (repeats are dropped when the list is finished).
 fn inline_model(
-    h: &AreaHead<'_>,
+    head: &AreaHead<'_>,
     base: &SharedBase,
     meta: &super::schema::Meta,
     file: &str,
     lines: &LineIndex<'_>,
     sink: &mut Sink<'_>,
 ) -> Option<Model> {
-    let t = h.obj.table;
-    let at = h.obj.at;
+    let area_table = head.obj.table;
+    let at = head.obj.at;
     let mut asink = Sink::new(file, lines);
     let mut overrides = Table::default();
     for key in ["stratum", "stream", "prevention"] {
-        if let Some(e) = t.get(key) {
+        if let Some(e) = area_table.get(key) {
             overrides.entries.push(e.clone());
         }
     }
-    let hh = households_overrides(h, base, &mut asink);
+    let hh = households_overrides(head, base, &mut asink);
     if !hh.entries.is_empty() {
         overrides.entries.push(Entry {
             key: "stratum".into(),
@@ -795,17 +795,23 @@ fn inline_model(
         from_variant: false,
     });
     let mut ab = Builder::new(&mut asink);
-    let mut model = ab.model(&merged, h.name.clone(), String::new(), &meta.shared, None);
+    let mut model = ab.model(
+        &merged,
+        head.name.clone(),
+        String::new(),
+        &meta.shared,
+        None,
+    );
     let groups = ab.correlations(&merged, &model.params);
     drop(ab);
     model.correlations = resolve_groups(&groups, &model.params);
     // Problems inside the area's text are the area's; others are shared.
-    let (lo, hi) = extent(t, at);
+    let (lo, hi) = extent(area_table, at);
     let (lo, hi) = (lines.line_col(lo).0, lines.line_col(hi).0);
     let ok = asink.is_empty();
     for mut d in asink.finish().0 {
         if (lo..=hi).contains(&d.line) && !d.message.starts_with("in area") {
-            d.message = format!("in area '{}': {}", clip(&h.name), d.message);
+            d.message = format!("in area '{}': {}", clip(&head.name), d.message);
         }
         sink.error_diag(d);
     }
@@ -816,12 +822,12 @@ fn inline_model(
 /// `stratum.gezin.households`, with a zero stand-in (and an error) for each
 /// shared stratum that has households neither in the area nor in the
 /// `[[stratum]]`.
-fn households_overrides(h: &AreaHead<'_>, base: &SharedBase, asink: &mut Sink<'_>) -> Table {
-    let t = h.obj.table;
-    let at = h.obj.at;
+fn households_overrides(head: &AreaHead<'_>, base: &SharedBase, asink: &mut Sink<'_>) -> Table {
+    let area_table = head.obj.table;
+    let at = head.obj.at;
     let mut given: Vec<String> = Vec::new();
     let mut hh = Table::default();
-    match t.get("households").map(|e| &e.node) {
+    match area_table.get("households").map(|e| &e.node) {
         None => {}
         Some(Node {
             val: Val::Table(ht),
@@ -829,7 +835,7 @@ fn households_overrides(h: &AreaHead<'_>, base: &SharedBase, asink: &mut Sink<'_
         }) => {
             let names: Vec<&str> = base.strata.iter().map(|s| s.0.as_str()).collect();
             for e in &ht.entries {
-                let key = format!("{}.households.{}", h.obj.path, e.key);
+                let key = format!("{}.households.{}", head.obj.path, e.key);
                 if !names.contains(&e.key.as_str()) {
                     asink.error(
                         e.key_span.start,
@@ -864,7 +870,7 @@ fn households_overrides(h: &AreaHead<'_>, base: &SharedBase, asink: &mut Sink<'_
         }
         Some(node) => asink.error(
             node.span.start,
-            &format!("{}.households", h.obj.path),
+            &format!("{}.households", head.obj.path),
             format!(
                 "expected a table of households per stratum, e.g. \
                  `households = {{ alleenstaand = 1400, gezin = 1150 }}`, got {}",
@@ -876,11 +882,11 @@ fn households_overrides(h: &AreaHead<'_>, base: &SharedBase, asink: &mut Sink<'_
         if !has && !given.contains(name) {
             asink.error(
                 at,
-                &format!("{}.households.{name}", h.obj.path),
+                &format!("{}.households.{name}", head.obj.path),
                 format!(
                     "in area '{}': no households given for stratum '{name}': add \
                      `households.{name} = <number>` to the area (or `households` to the [[stratum]])",
-                    clip(&h.name)
+                    clip(&head.name)
                 ),
             );
             // A stand-in, so that the builder does not report it again.
@@ -934,23 +940,27 @@ fn extent(t: &Table, at: usize) -> (usize, usize) {
 /// reserve or reinvestment of its own (the shared pool is the reserve).
 fn apply_budget(model: &mut Model, indexation: &ParamSpec, wait: Option<&ParamSpec>) {
     let fixed = |v: f64| Dist::Fixed { value: v };
-    let b = model.budget.clone();
-    model.params.specs[b.ceiling.idx()].dist = fixed(REFERENCE_CEILING);
+    let budget = model.budget.clone();
+    model.params.specs[budget.ceiling.idx()].dist = fixed(REFERENCE_CEILING);
     {
-        let s = &mut model.params.specs[b.indexation.idx()];
-        s.dist = indexation.dist.clone();
-        s.source = indexation.source.clone();
-        s.line = indexation.line;
-        s.draw_path = None;
+        let spec = &mut model.params.specs[budget.indexation.idx()];
+        spec.dist = indexation.dist.clone();
+        spec.source = indexation.source.clone();
+        spec.line = indexation.line;
+        spec.draw_path = None;
     }
-    for p in [b.reserve_initial, b.reserve_cap, b.reinvest_share] {
-        model.params.specs[p.idx()].dist = fixed(0.0);
+    for param in [
+        budget.reserve_initial,
+        budget.reserve_cap,
+        budget.reinvest_share,
+    ] {
+        model.params.specs[param.idx()].dist = fixed(0.0);
     }
     model.budget.mode = BudgetMode::Pooled;
     model.budget.policy = match wait {
         None => Policy::Overspend,
         Some(spec) => {
-            let p = match b.policy {
+            let param = match budget.policy {
                 Policy::Waitlist {
                     wait_escalation_factor,
                 } => {
@@ -966,7 +976,7 @@ fn apply_budget(model: &mut Model, indexation: &ParamSpec, wait: Option<&ParamSp
                 }),
             };
             Policy::Waitlist {
-                wait_escalation_factor: p,
+                wait_escalation_factor: param,
             }
         }
     };
@@ -978,57 +988,57 @@ fn fixed(b: &mut Builder<'_, '_>, o: &Obj<'_>, key: &str, spec: Spec) -> Option<
         fixed_only: true,
         ..spec
     };
-    let p = b.param(o, key, spec);
-    b.fixed_value(p)
+    let param = b.param(o, key, spec);
+    b.fixed_value(param)
 }
 
 /// A plain number in `[lo, hi]`.
-fn number(b: &mut Builder<'_, '_>, n: &Node, key: &str, lo: f64, hi: f64) -> Option<f64> {
-    let v = match n.val {
+fn number(b: &mut Builder<'_, '_>, node: &Node, key: &str, lo: f64, hi: f64) -> Option<f64> {
+    let value = match node.val {
         Val::Int(i) => i as f64,
         Val::Float(f) => f,
         ref other => {
             b.error_at(
-                n.span.start,
+                node.span.start,
                 key,
                 format!("expected an amount in euros, got {}", other.kind()),
             );
             return None;
         }
     };
-    if !(v.is_finite() && (lo..=hi).contains(&v)) {
+    if !(value.is_finite() && (lo..=hi).contains(&value)) {
         b.error_at(
-            n.span.start,
+            node.span.start,
             key,
             format!("must be a number from {lo} to {hi}"),
         );
         return None;
     }
-    Some(v)
+    Some(value)
 }
 
 /// `key = ["a", "b"]`: a list of stream names (`None` when absent).
 fn string_list(b: &mut Builder<'_, '_>, o: &Obj<'_>, key: &str) -> Option<Vec<String>> {
-    let e = o.entry(key)?;
+    let entry = o.entry(key)?;
     let path = o.key(key);
-    let Val::Array(items) = &e.node.val else {
+    let Val::Array(items) = &entry.node.val else {
         b.error_at(
-            e.node.span.start,
+            entry.node.span.start,
             &path,
             format!(
                 "expected a list of stream names, e.g. [\"wmo_begeleiding\", \"jeugdhulp\"], got {}",
-                e.node.val.kind()
+                entry.node.val.kind()
             ),
         );
         return None;
     };
     let mut out: Vec<String> = Vec::new();
-    for (i, n) in items.iter().enumerate() {
-        match &n.val {
+    for (i, node) in items.iter().enumerate() {
+        match &node.val {
             Val::Str(s) if is_ident(s) => {
                 if out.contains(s) {
                     b.error_at(
-                        n.span.start,
+                        node.span.start,
                         &format!("{path}[{}]", i + 1),
                         format!("stream '{s}' is listed twice"),
                     );
@@ -1037,7 +1047,7 @@ fn string_list(b: &mut Builder<'_, '_>, o: &Obj<'_>, key: &str) -> Option<Vec<St
                 }
             }
             _ => b.error_at(
-                n.span.start,
+                node.span.start,
                 &format!("{path}[{}]", i + 1),
                 "expected a stream name (1 to 40 characters of a-z, 0-9 and _)",
             ),
@@ -1045,7 +1055,7 @@ fn string_list(b: &mut Builder<'_, '_>, o: &Obj<'_>, key: &str) -> Option<Vec<St
     }
     if out.is_empty() && items.is_empty() {
         b.error_at(
-            e.node.span.start,
+            entry.node.span.start,
             &path,
             "name at least one stream, or leave `streams` out to cover every stream",
         );
