@@ -218,10 +218,15 @@ pub(crate) fn clip(s: &str) -> String {
     out
 }
 
+/// The Jaro-Winkler similarity above which a key or name in a file is a
+/// likely typo of a valid one.
+pub(crate) const KEY_SIMILARITY: f64 = 0.85;
+
 /// The candidate closest to `word`, if one is close enough to be a likely
 /// typo: at most two edits away (and fewer than the length of either), or with a
-/// Jaro-Winkler similarity above 0.85, or equal but for letter case.
-pub(crate) fn did_you_mean<'c, I>(word: &str, candidates: I) -> Option<&'c str>
+/// Jaro-Winkler similarity above `similarity`, or equal but for letter case.
+/// The one did-you-mean of the crate.
+pub(crate) fn did_you_mean<'c, I>(word: &str, candidates: I, similarity: f64) -> Option<&'c str>
 where
     I: IntoIterator<Item = &'c str>,
 {
@@ -232,7 +237,7 @@ where
             let lev = strsim::levenshtein(&lower, &c.to_lowercase());
             let jw = strsim::jaro_winkler(&lower, &c.to_lowercase());
             let len = c.chars().count().min(word.chars().count());
-            let close = lev == 0 || (lev <= 2 && lev < len) || jw > 0.85;
+            let close = lev == 0 || (lev <= 2 && lev < len) || jw > similarity;
             close.then_some((lev, -jw, c))
         })
         .min_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)))
@@ -244,7 +249,7 @@ pub(crate) fn suggestion<'c, I>(word: &str, candidates: I) -> String
 where
     I: IntoIterator<Item = &'c str>,
 {
-    match did_you_mean(word, candidates) {
+    match did_you_mean(word, candidates, KEY_SIMILARITY) {
         Some(c) => format!("; did you mean `{c}`?"),
         None => String::new(),
     }
@@ -254,7 +259,7 @@ where
 /// choices: "unknown key `seeed`; did you mean `seed`? Valid keys here:
 /// `name`, ...".
 pub(crate) fn unknown(problem: &str, word: &str, valid: &[&str], what: &str) -> String {
-    match did_you_mean(word, valid.iter().copied()) {
+    match did_you_mean(word, valid.iter().copied(), KEY_SIMILARITY) {
         Some(c) => format!(
             "{problem}; did you mean `{c}`? Valid {what}: {}",
             list(valid.iter().copied())
@@ -316,12 +321,21 @@ mod tests {
     #[test]
     fn did_you_mean_finds_typos_only() {
         let keys = ["incidence", "price_index", "risk", "name"];
-        assert_eq!(did_you_mean("incidense", keys), Some("incidence"));
-        assert_eq!(did_you_mean("price-index", keys), Some("price_index"));
-        assert_eq!(did_you_mean("Name", keys), Some("name"));
-        assert_eq!(did_you_mean("budget", keys), None);
-        assert_eq!(did_you_mean("x", keys), None);
-        assert_eq!(did_you_mean("maks", ["min", "max"]), Some("max"));
+        assert_eq!(
+            did_you_mean("incidense", keys, KEY_SIMILARITY),
+            Some("incidence")
+        );
+        assert_eq!(
+            did_you_mean("price-index", keys, KEY_SIMILARITY),
+            Some("price_index")
+        );
+        assert_eq!(did_you_mean("Name", keys, KEY_SIMILARITY), Some("name"));
+        assert_eq!(did_you_mean("budget", keys, KEY_SIMILARITY), None);
+        assert_eq!(did_you_mean("x", keys, KEY_SIMILARITY), None);
+        assert_eq!(
+            did_you_mean("maks", ["min", "max"], KEY_SIMILARITY),
+            Some("max")
+        );
         assert_eq!(
             unknown("unknown key `risc`", "risc", &keys, "keys here"),
             "unknown key `risc`; did you mean `risk`? Valid keys here: `incidence`, \

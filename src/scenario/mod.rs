@@ -20,21 +20,27 @@
 //! never panics and allocates at most a small multiple of the input, whose
 //! size is limited to [`MAX_FILE_BYTES`].
 
-mod build;
 mod diag;
 mod municipality;
+mod param;
+mod schema;
 mod tree;
+mod walk;
 
-pub use build::{MAX_IDENT_CHARS, MAX_LEVELS, MAX_NAME_CHARS, MAX_STRATA, MAX_STREAMS};
+pub(crate) use diag::did_you_mean;
 pub use diag::{Diagnostic, Diagnostics};
 pub use municipality::{
     FileKind, Loader, MAX_AREAS, REFERENCE_CEILING, file_kind, parse_municipality,
 };
+pub use schema::{MAX_LEVELS, MAX_STRATA, MAX_STREAMS};
 pub use tree::MAX_DEPTH;
+pub use walk::{MAX_IDENT_CHARS, MAX_NAME_CHARS};
 
-use build::{Builder, Obj, ROOT_KEYS, resolve_groups};
 use diag::{LineIndex, Sink, clip};
+use param::Builder;
+use schema::{ROOT_KEYS, resolve_groups};
 use tree::{Table, Val};
+use walk::Obj;
 
 use crate::model::{Model, Scenario};
 
@@ -226,11 +232,11 @@ fn variant_specs(b: &mut Builder<'_, '_>, root: &Table, baseline: &str) -> Vec<V
             &o,
             "name",
             Some("the variant's name"),
-            build::MAX_NAME_CHARS,
+            walk::MAX_NAME_CHARS,
             false,
         );
         let description = b
-            .text(&o, "description", None, build::MAX_TEXT_CHARS, true)
+            .text(&o, "description", None, walk::MAX_TEXT_CHARS, true)
             .unwrap_or_default();
         if let (Some(n), Some(e)) = (&name, t.get("name")) {
             let at = e.node.span.start;

@@ -12,13 +12,15 @@
 //! the result is read by the scenario builder. The format is documented in
 //! `docs/allocation.md`.
 
-use crate::allocation::{Area, AreaSource, Characteristic, Municipality, PoolPolicy};
 use crate::dist::Dist;
+use crate::model::municipality::{Area, AreaSource, Characteristic, Municipality, PoolPolicy};
 use crate::model::{BudgetMode, Model, ParamSpec, Policy};
 
-use super::build::{Builder, Obj, Spec, dom, resolve_groups};
 use super::diag::{Diagnostic, Diagnostics, LineIndex, Sink, clip, list};
+use super::param::{Builder, Spec, dom};
+use super::schema::resolve_groups;
 use super::tree::{self, Entry, Node, Table, Val};
+use super::walk::Obj;
 use super::{MAX_FILE_BYTES, parse_bytes};
 
 /// Most areas in one municipality file.
@@ -213,6 +215,15 @@ struct AreaHead<'t> {
     scenario: Option<(String, usize)>,
 }
 
+/// The `[budget]` section as read.
+struct BudgetHead {
+    total: Option<f64>,
+    indexation: ParamSpec,
+    waitlist: bool,
+    wait: ParamSpec,
+    streams: Option<Vec<String>>,
+}
+
 fn read(
     root: &Table,
     file: &str,
@@ -224,10 +235,64 @@ fn read(
     let mut b = Builder::new(sink);
     let root_obj = Obj::new(root, 0, "");
     b.check_keys(&root_obj, ROOT_KEYS);
-
-    // [meta]
-    let empty = Table::default();
     let meta = b.meta(root);
+    check_no_baseline(&mut b, root);
+    let budget = read_budget(&mut b, &root_obj);
+    let pool_sizes = read_pool_sizes(&mut b, &root_obj);
+    let weights = read_needs_weights(&mut b, &root_obj);
+    let heads: Vec<AreaHead<'_>> = b
+        .elements(&root_obj, "area", ("area", "areas"), (1, MAX_AREAS))
+        .into_iter()
+        .map(|(name, o)| read_area_head(&mut b, name, o))
+        .collect();
+    drop(b);
+
+    let base = SharedBase::of(root);
+    let mut areas = Vec::with_capacity(heads.len());
+    for head in heads {
+        let (model, source) = match &head.scenario {
+            Some((path, at)) => (
+                scenario_model(&head, path, *at, sink, load, others),
+                AreaSource::Scenario(path.clone()),
+            ),
+            None => (
+                inline_model(&head, &base, &meta, file, lines, sink),
+                AreaSource::Inline,
+            ),
+        };
+        let Some(model) = model else { continue };
+        if let Some(area) = finish_area(head, source, model, &meta, &budget, sink) {
+            areas.push(area);
+        }
+    }
+
+    // Cross-area checks: history given for all or none; weights name
+    // characteristics every area has.
+    check_history(root, &areas, sink);
+    let needs_weights = weights.map(|w| check_needs_weights(w, &areas, sink));
+
+    Municipality {
+        name: meta.name,
+        description: meta.description,
+        start_year: meta.shared.start_year,
+        horizon_years: meta.shared.horizon_years,
+        replications: meta.replications,
+        seed: meta.seed,
+        total: budget.total.unwrap_or(1.0),
+        policy: if budget.waitlist {
+            PoolPolicy::Waitlist
+        } else {
+            PoolPolicy::Overspend
+        },
+        streams: budget.streams.unwrap_or_default(),
+        pool_sizes,
+        needs_weights,
+        areas,
+    }
+}
+
+/// `[meta]` of a municipality has no `baseline`.
+fn check_no_baseline(b: &mut Builder<'_, '_>, root: &Table) {
     if let Some(Val::Table(m)) = root.get("meta").map(|e| &e.node.val)
         && let Some(e) = m.get("baseline")
     {
@@ -240,375 +305,423 @@ fn read(
             ),
         );
     }
+}
 
-    // [budget]
-    let bo = b
+/// `[budget]`: the total, its indexation, the policy and the streams it covers.
+fn read_budget(b: &mut Builder<'_, '_>, root_obj: &Obj<'_>) -> BudgetHead {
+    let empty = Table::default();
+    let budget_obj = b
         .table(
-            &root_obj,
+            root_obj,
             "budget",
             Some("the total budget: add a [budget] section with `total`"),
         )
         .unwrap_or_else(|| Obj::absent(&empty, 0, "budget"));
-    b.check_keys(&bo, BUDGET_KEYS);
-    let total = fixed(&mut b, &bo, "total", dom(1.0, 1e12, None));
-    let indexation = b.param(&bo, "indexation", dom(-0.5, 1.0, Some(0.0)));
+    b.check_keys(&budget_obj, BUDGET_KEYS);
+    let total = fixed(b, &budget_obj, "total", dom(1.0, 1e12, None));
+    let indexation = b.param(&budget_obj, "indexation", dom(-0.5, 1.0, Some(0.0)));
     let indexation = b.params().get(indexation).clone();
-    let waitlist = b.choice(&bo, "policy", &["overspend", "waitlist"]) == "waitlist";
-    let wait = b.param(&bo, "wait_escalation_factor", dom(1.0, 100.0, Some(1.5)));
+    let waitlist = b.choice(&budget_obj, "policy", &["overspend", "waitlist"]) == "waitlist";
+    let wait = b.param(
+        &budget_obj,
+        "wait_escalation_factor",
+        dom(1.0, 100.0, Some(1.5)),
+    );
     let wait = b.params().get(wait).clone();
-    let streams = string_list(&mut b, &bo, "streams");
+    let streams = string_list(b, &budget_obj, "streams");
+    BudgetHead {
+        total,
+        indexation,
+        waitlist,
+        wait,
+        streams,
+    }
+}
 
-    // [pool]
+/// `[pool]`: the pool sizes to compare (empty when not given).
+fn read_pool_sizes(b: &mut Builder<'_, '_>, root_obj: &Obj<'_>) -> Vec<f64> {
     let mut pool_sizes = Vec::new();
-    if let Some(po) = b.table(&root_obj, "pool", None) {
-        b.check_keys(&po, POOL_KEYS);
-        if let Some(e) = po.entry("sizes") {
-            match &e.node.val {
-                Val::Array(items) if items.len() <= 32 => {
-                    for (i, n) in items.iter().enumerate() {
-                        let key = format!("pool.sizes[{}]", i + 1);
-                        if let Some(v) = number(&mut b, n, &key, 0.0, 1e12) {
-                            pool_sizes.push(v);
-                        }
-                    }
-                }
-                Val::Array(items) => b.error_at(
-                    e.node.span.start,
-                    "pool.sizes",
-                    format!("at most 32 pool sizes, got {}", items.len()),
-                ),
-                other => b.error_at(
-                    e.node.span.start,
-                    "pool.sizes",
-                    format!(
-                        "expected a list of amounts in euros (e.g. [0, 250000, 500000]), got {}",
-                        other.kind()
-                    ),
-                ),
-            }
-        }
-    }
-
-    // [needs]
-    let mut weights: Option<Vec<(String, f64, usize)>> = None;
-    if let Some(no) = b.table(&root_obj, "needs", None) {
-        b.check_keys(&no, NEEDS_KEYS);
-        if let Some(wo) = b.table(&no, "weights", Some("the weight of each characteristic")) {
-            let mut w = Vec::new();
-            for e in &wo.table.entries {
-                if let Some(v) = fixed(&mut b, &wo, &e.key, dom(0.0, 1e9, None)) {
-                    w.push((e.key.clone(), v, e.key_span.start));
-                }
-            }
-            if w.is_empty() {
-                b.error_at(
-                    wo.at,
-                    "needs.weights",
-                    "give at least one weight, e.g. `weights = { eenouder = 1.0, laag_inkomen = 1.0 }`",
-                );
-            } else if w.iter().all(|x| x.1 == 0.0) {
-                b.error_at(
-                    wo.at,
-                    "needs.weights",
-                    "at least one weight must be above 0",
-                );
-            }
-            weights = Some(w);
-        }
-    }
-
-    // [[area]]
-    let elements = b.elements(&root_obj, "area", ("area", "areas"), (1, MAX_AREAS));
-    let mut heads = Vec::new();
-    for (name, o) in elements {
-        b.check_keys(&o, AREA_KEYS);
-        // An area without a valid, unique name is named by its position.
-        let name = name.map_or_else(|| o.path.clone(), str::to_string);
-        let label = b
-            .text(&o, "label", None, super::MAX_NAME_CHARS, false)
-            .unwrap_or_else(|| name.clone());
-        let inhabitants = fixed(&mut b, &o, "inhabitants", dom(1.0, 1e8, None));
-        let last_year_spend = if o.entry("last_year_spend").is_some() {
-            fixed(&mut b, &o, "last_year_spend", dom(0.0, 1e11, None))
-        } else {
-            None
-        };
-        let mut counts = Vec::new();
-        if let Some(co) = b.table(&o, "counts", None) {
-            for e in &co.table.entries {
-                if !is_ident(&e.key) {
-                    b.error_at(
-                        e.key_span.start,
-                        &co.key(&e.key),
-                        format!(
-                            "'{}' is not a valid characteristic name: use 1 to 40 characters of a-z, 0-9 and _",
-                            clip(&e.key)
-                        ),
-                    );
-                    continue;
-                }
-                if BUILT_IN.contains(&e.key.as_str()) {
-                    b.error_at(
-                        e.key_span.start,
-                        &co.key(&e.key),
-                        format!("`{}` is given by the area itself, not in `counts`", e.key),
-                    );
-                    continue;
-                }
-                if let Some(v) = fixed(&mut b, &co, &e.key, dom(0.0, 1e8, None)) {
-                    counts.push(Characteristic {
-                        name: e.key.clone(),
-                        value: v,
-                    });
-                }
-            }
-        }
-        let scenario = match o.entry("scenario") {
-            None => None,
-            Some(e) => match &e.node.val {
-                Val::Str(s) if !s.trim().is_empty() && s.len() <= 1000 => {
-                    for e2 in &o.table.entries {
-                        if INLINE_ONLY.contains(&e2.key.as_str()) {
-                            b.error_at(
-                                e2.key_span.start,
-                                &o.key(&e2.key),
-                                format!(
-                                    "an area read from a scenario file takes `{}` from that file; \
-                                     change it there, or write the area inline (without `scenario`)",
-                                    e2.key
-                                ),
-                            );
-                        }
-                    }
-                    Some((s.clone(), e.node.span.start))
-                }
-                Val::Str(_) => {
-                    b.error_at(
-                        e.node.span.start,
-                        &o.key("scenario"),
-                        "expected the path of a scenario file (1 to 1000 characters), \
-                         relative to this file, e.g. \"wijk-noord.toml\"",
-                    );
-                    None
-                }
-                other => {
-                    b.error_at(
-                        e.node.span.start,
-                        &o.key("scenario"),
-                        format!(
-                            "expected the path of a scenario file as a string, got {}",
-                            other.kind()
-                        ),
-                    );
-                    None
-                }
-            },
-        };
-        heads.push(AreaHead {
-            name,
-            label,
-            obj: o,
-            inhabitants,
-            last_year_spend,
-            counts,
-            scenario,
-        });
-    }
-    drop(b);
-
-    // The shared base of inline areas.
-    let mut template = Table::default();
-    for e in &root.entries {
-        if SHARED_KEYS.contains(&e.key.as_str()) {
-            template.entries.push(e.clone());
-        }
-    }
-    let shared_strata: Vec<(String, bool)> = match root.get("stratum").map(|e| &e.node.val) {
-        Some(Val::Array(items)) => items
-            .iter()
-            .filter_map(|n| match &n.val {
-                Val::Table(t) => Some((
-                    tree::element_name(n)?.to_string(),
-                    t.get("households").is_some(),
-                )),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
+    let Some(pool_obj) = b.table(root_obj, "pool", None) else {
+        return pool_sizes;
     };
-
-    let policy = if waitlist {
-        PoolPolicy::Waitlist
-    } else {
-        PoolPolicy::Overspend
-    };
-    let mut areas = Vec::with_capacity(heads.len());
-    for h in heads {
-        let (model, source) = match &h.scenario {
-            Some((path, at)) => {
-                let model = match load(path) {
-                    Ok((shown, bytes)) => match parse_bytes(&bytes, &shown) {
-                        Ok(mut sc) => {
-                            let m = sc.variants.swap_remove(0);
-                            Some(m)
-                        }
-                        Err(d) => {
-                            others.extend(d.0);
-                            sink.error(
-                                *at,
-                                &h.obj.key("scenario"),
-                                format!(
-                                    "in area '{}': the scenario file '{}' has problems (listed below)",
-                                    clip(&h.name),
-                                    clip(path)
-                                ),
-                            );
-                            None
-                        }
-                    },
-                    Err(msg) => {
-                        sink.error(
-                            *at,
-                            &h.obj.key("scenario"),
-                            format!(
-                                "in area '{}': cannot read the scenario file '{}': {msg}",
-                                clip(&h.name),
-                                clip(path)
-                            ),
-                        );
-                        None
+    b.check_keys(&pool_obj, POOL_KEYS);
+    if let Some(e) = pool_obj.entry("sizes") {
+        match &e.node.val {
+            Val::Array(items) if items.len() <= 32 => {
+                for (i, n) in items.iter().enumerate() {
+                    let key = format!("pool.sizes[{}]", i + 1);
+                    if let Some(v) = number(b, n, &key, 0.0, 1e12) {
+                        pool_sizes.push(v);
                     }
-                };
-                (model, AreaSource::Scenario(path.clone()))
+                }
             }
-            None => (
-                inline_model(&h, &template, &shared_strata, &meta, file, lines, sink),
-                AreaSource::Inline,
+            Val::Array(items) => b.error_at(
+                e.node.span.start,
+                "pool.sizes",
+                format!("at most 32 pool sizes, got {}", items.len()),
             ),
-        };
-        let Some(mut model) = model else { continue };
-        // The municipality's horizon and budget rules replace the area's own.
-        model.start_year = meta.shared.start_year;
-        model.horizon_years = meta.shared.horizon_years;
-        model.variant = h.name.clone();
-        let covered = match &streams {
-            Some(names) => names.clone(),
-            None => model.streams.iter().map(|s| s.name.clone()).collect(),
-        };
-        let own: Vec<&str> = model.streams.iter().map(|s| s.name.as_str()).collect();
-        let missing: Vec<&String> = covered
-            .iter()
-            .filter(|c| !own.contains(&c.as_str()))
-            .collect();
-        if !missing.is_empty() {
-            let at = h.scenario.as_ref().map_or(h.obj.at, |s| s.1);
-            sink.error(
-                at,
-                &h.obj.path,
+            other => b.error_at(
+                e.node.span.start,
+                "pool.sizes",
                 format!(
-                    "in area '{}': the budget covers stream(s) {} that this area does not have; \
-                     its streams are {}",
-                    clip(&h.name),
-                    list(missing.iter().map(|s| s.as_str())),
-                    list(own.iter().copied())
+                    "expected a list of amounts in euros (e.g. [0, 250000, 500000]), got {}",
+                    other.kind()
+                ),
+            ),
+        }
+    }
+    pool_sizes
+}
+
+/// `[needs]`: the weights by characteristic, each with the byte offset of
+/// its key (checked against the areas later).
+fn read_needs_weights(
+    b: &mut Builder<'_, '_>,
+    root_obj: &Obj<'_>,
+) -> Option<Vec<(String, f64, usize)>> {
+    let needs_obj = b.table(root_obj, "needs", None)?;
+    b.check_keys(&needs_obj, NEEDS_KEYS);
+    let weights_obj = b.table(
+        &needs_obj,
+        "weights",
+        Some("the weight of each characteristic"),
+    )?;
+    let mut weights = Vec::new();
+    for e in &weights_obj.table.entries {
+        if let Some(v) = fixed(b, &weights_obj, &e.key, dom(0.0, 1e9, None)) {
+            weights.push((e.key.clone(), v, e.key_span.start));
+        }
+    }
+    if weights.is_empty() {
+        b.error_at(
+            weights_obj.at,
+            "needs.weights",
+            "give at least one weight, e.g. `weights = { eenouder = 1.0, laag_inkomen = 1.0 }`",
+        );
+    } else if weights.iter().all(|x| x.1 == 0.0) {
+        b.error_at(
+            weights_obj.at,
+            "needs.weights",
+            "at least one weight must be above 0",
+        );
+    }
+    Some(weights)
+}
+
+/// One `[[area]]` as read: its name, label, characteristics and where its
+/// model comes from.
+fn read_area_head<'t>(
+    b: &mut Builder<'_, '_>,
+    name: Option<&str>,
+    area_obj: Obj<'t>,
+) -> AreaHead<'t> {
+    b.check_keys(&area_obj, AREA_KEYS);
+    // An area without a valid, unique name is named by its position.
+    let name = name.map_or_else(|| area_obj.path.clone(), str::to_string);
+    let label = b
+        .text(&area_obj, "label", None, super::MAX_NAME_CHARS, false)
+        .unwrap_or_else(|| name.clone());
+    let inhabitants = fixed(b, &area_obj, "inhabitants", dom(1.0, 1e8, None));
+    let last_year_spend = if area_obj.entry("last_year_spend").is_some() {
+        fixed(b, &area_obj, "last_year_spend", dom(0.0, 1e11, None))
+    } else {
+        None
+    };
+    let counts = read_counts(b, &area_obj);
+    let scenario = read_scenario_path(b, &area_obj);
+    AreaHead {
+        name,
+        label,
+        obj: area_obj,
+        inhabitants,
+        last_year_spend,
+        counts,
+        scenario,
+    }
+}
+
+/// An area's `counts`: its named characteristics.
+fn read_counts(b: &mut Builder<'_, '_>, area_obj: &Obj<'_>) -> Vec<Characteristic> {
+    let mut counts = Vec::new();
+    let Some(counts_obj) = b.table(area_obj, "counts", None) else {
+        return counts;
+    };
+    for e in &counts_obj.table.entries {
+        if !is_ident(&e.key) {
+            b.error_at(
+                e.key_span.start,
+                &counts_obj.key(&e.key),
+                format!(
+                    "'{}' is not a valid characteristic name: use 1 to 40 characters of a-z, 0-9 and _",
+                    clip(&e.key)
                 ),
             );
             continue;
         }
-        model.streams.retain(|s| covered.contains(&s.name));
-        apply_budget(&mut model, &indexation, waitlist.then_some(&wait));
-        let households: f64 = model
-            .strata
-            .iter()
-            .map(|s| model.params.get(s.households).dist.mean())
-            .sum();
-        areas.push(Area {
-            name: h.name,
-            label: h.label,
-            source,
-            inhabitants: h.inhabitants.unwrap_or(1.0),
-            households,
-            last_year_spend: h.last_year_spend,
-            counts: h.counts,
-            model,
-        });
+        if BUILT_IN.contains(&e.key.as_str()) {
+            b.error_at(
+                e.key_span.start,
+                &counts_obj.key(&e.key),
+                format!("`{}` is given by the area itself, not in `counts`", e.key),
+            );
+            continue;
+        }
+        if let Some(v) = fixed(b, &counts_obj, &e.key, dom(0.0, 1e8, None)) {
+            counts.push(Characteristic {
+                name: e.key.clone(),
+                value: v,
+            });
+        }
     }
+    counts
+}
 
-    // Cross-area checks: history given for all or none; weights name
-    // characteristics every area has.
-    let with_history = areas.iter().filter(|a| a.last_year_spend.is_some()).count();
-    if with_history > 0 && with_history < areas.len() {
-        for a in areas.iter().filter(|a| a.last_year_spend.is_none()) {
-            let at = area_at(root, &a.name);
-            sink.error(
-                at,
-                &format!("area.{}.last_year_spend", a.name),
+/// An area's `scenario`: the path of its scenario file as written and the
+/// byte offset of the value (`None` for an inline area or a bad value).
+fn read_scenario_path(b: &mut Builder<'_, '_>, area_obj: &Obj<'_>) -> Option<(String, usize)> {
+    let e = area_obj.entry("scenario")?;
+    match &e.node.val {
+        Val::Str(s) if !s.trim().is_empty() && s.len() <= 1000 => {
+            for inline_entry in &area_obj.table.entries {
+                if INLINE_ONLY.contains(&inline_entry.key.as_str()) {
+                    b.error_at(
+                        inline_entry.key_span.start,
+                        &area_obj.key(&inline_entry.key),
+                        format!(
+                            "an area read from a scenario file takes `{}` from that file; \
+                             change it there, or write the area inline (without `scenario`)",
+                            inline_entry.key
+                        ),
+                    );
+                }
+            }
+            Some((s.clone(), e.node.span.start))
+        }
+        Val::Str(_) => {
+            b.error_at(
+                e.node.span.start,
+                &area_obj.key("scenario"),
+                "expected the path of a scenario file (1 to 1000 characters), \
+                 relative to this file, e.g. \"wijk-noord.toml\"",
+            );
+            None
+        }
+        other => {
+            b.error_at(
+                e.node.span.start,
+                &area_obj.key("scenario"),
                 format!(
-                    "in area '{}': `last_year_spend` is given for {with_history} of {} areas; \
-                     give it for every area (the historical key needs all) or for none",
-                    clip(&a.name),
-                    areas.len()
+                    "expected the path of a scenario file as a string, got {}",
+                    other.kind()
                 ),
             );
+            None
         }
     }
-    let mut needs_weights = None;
-    if let Some(w) = weights {
-        let mut ok = Vec::new();
-        for (name, v, at) in w {
-            let lacking: Vec<&str> = areas
-                .iter()
-                .filter(|a| a.count(&name).is_none())
-                .map(|a| a.name.as_str())
-                .collect();
-            if lacking.is_empty() {
-                ok.push((name, v));
-                continue;
-            }
-            let mut known: Vec<&str> = areas
-                .iter()
-                .flat_map(|a| a.counts.iter().map(|c| c.name.as_str()))
-                .chain(BUILT_IN.iter().copied())
-                .collect();
-            known.sort_unstable();
-            known.dedup();
-            let message = if known.contains(&name.as_str()) {
-                format!(
-                    "the characteristic `{}` is missing from `counts` of area(s) {}; \
-                     give it for every area",
-                    clip(&name),
-                    list(lacking.iter().copied())
-                )
-            } else {
-                super::diag::unknown(
-                    &format!(
-                        "no area has the characteristic `{}` in its `counts`",
-                        clip(&name)
-                    ),
-                    &name,
-                    &known,
-                    "characteristics",
-                )
-            };
-            sink.error(at, &format!("needs.weights.{name}"), message);
-        }
-        needs_weights = Some(ok);
-    }
+}
 
-    Municipality {
-        name: meta.name,
-        description: meta.description,
-        start_year: meta.shared.start_year,
-        horizon_years: meta.shared.horizon_years,
-        replications: meta.replications,
-        seed: meta.seed,
-        total: total.unwrap_or(1.0),
-        policy,
-        streams: streams.unwrap_or_default(),
-        pool_sizes,
-        needs_weights,
-        areas,
+/// What inline areas share: the shared sections as a base tree, and the
+/// shared strata by name, each with whether it gives its own households.
+struct SharedBase {
+    template: Table,
+    strata: Vec<(String, bool)>,
+}
+
+impl SharedBase {
+    fn of(root: &Table) -> SharedBase {
+        let mut template = Table::default();
+        for e in &root.entries {
+            if SHARED_KEYS.contains(&e.key.as_str()) {
+                template.entries.push(e.clone());
+            }
+        }
+        let strata = match root.get("stratum").map(|e| &e.node.val) {
+            Some(Val::Array(items)) => items
+                .iter()
+                .filter_map(|n| match &n.val {
+                    Val::Table(t) => Some((
+                        tree::element_name(n)?.to_string(),
+                        t.get("households").is_some(),
+                    )),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        SharedBase { template, strata }
     }
+}
+
+/// The baseline model of the scenario file an area names (`at`: the byte
+/// offset of the path in the municipality file); its problems go to `others`.
+fn scenario_model(
+    head: &AreaHead<'_>,
+    path: &str,
+    at: usize,
+    sink: &mut Sink<'_>,
+    load: &mut Loader<'_>,
+    others: &mut Vec<Diagnostic>,
+) -> Option<Model> {
+    match load(path) {
+        Ok((shown, bytes)) => match parse_bytes(&bytes, &shown) {
+            Ok(mut scenario) => Some(scenario.variants.swap_remove(0)),
+            Err(d) => {
+                others.extend(d.0);
+                sink.error(
+                    at,
+                    &head.obj.key("scenario"),
+                    format!(
+                        "in area '{}': the scenario file '{}' has problems (listed below)",
+                        clip(&head.name),
+                        clip(path)
+                    ),
+                );
+                None
+            }
+        },
+        Err(msg) => {
+            sink.error(
+                at,
+                &head.obj.key("scenario"),
+                format!(
+                    "in area '{}': cannot read the scenario file '{}': {msg}",
+                    clip(&head.name),
+                    clip(path)
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// An area from its model: the municipality's horizon and budget rules
+/// replace the area's own, and only the covered streams stay (`None`, with
+/// an error, when the area lacks a covered stream).
+fn finish_area(
+    head: AreaHead<'_>,
+    source: AreaSource,
+    mut model: Model,
+    meta: &super::schema::Meta,
+    budget: &BudgetHead,
+    sink: &mut Sink<'_>,
+) -> Option<Area> {
+    model.start_year = meta.shared.start_year;
+    model.horizon_years = meta.shared.horizon_years;
+    model.variant = head.name.clone();
+    let covered = match &budget.streams {
+        Some(names) => names.clone(),
+        None => model.streams.iter().map(|s| s.name.clone()).collect(),
+    };
+    let own: Vec<&str> = model.streams.iter().map(|s| s.name.as_str()).collect();
+    let missing: Vec<&String> = covered
+        .iter()
+        .filter(|c| !own.contains(&c.as_str()))
+        .collect();
+    if !missing.is_empty() {
+        let at = head.scenario.as_ref().map_or(head.obj.at, |s| s.1);
+        sink.error(
+            at,
+            &head.obj.path,
+            format!(
+                "in area '{}': the budget covers stream(s) {} that this area does not have; \
+                 its streams are {}",
+                clip(&head.name),
+                list(missing.iter().map(|s| s.as_str())),
+                list(own.iter().copied())
+            ),
+        );
+        return None;
+    }
+    model.streams.retain(|s| covered.contains(&s.name));
+    apply_budget(
+        &mut model,
+        &budget.indexation,
+        budget.waitlist.then_some(&budget.wait),
+    );
+    let households: f64 = model
+        .strata
+        .iter()
+        .map(|s| model.params.get(s.households).dist.mean())
+        .sum();
+    Some(Area {
+        name: head.name,
+        label: head.label,
+        source,
+        inhabitants: head.inhabitants.unwrap_or(1.0),
+        households,
+        last_year_spend: head.last_year_spend,
+        counts: head.counts,
+        model,
+    })
+}
+
+/// `last_year_spend` is given for every area or for none.
+fn check_history(root: &Table, areas: &[Area], sink: &mut Sink<'_>) {
+    let with_history = areas.iter().filter(|a| a.last_year_spend.is_some()).count();
+    if with_history == 0 || with_history == areas.len() {
+        return;
+    }
+    for a in areas.iter().filter(|a| a.last_year_spend.is_none()) {
+        let at = area_at(root, &a.name);
+        sink.error(
+            at,
+            &format!("area.{}.last_year_spend", a.name),
+            format!(
+                "in area '{}': `last_year_spend` is given for {with_history} of {} areas; \
+                 give it for every area (the historical key needs all) or for none",
+                clip(&a.name),
+                areas.len()
+            ),
+        );
+    }
+}
+
+/// The needs weights whose characteristic every area has; an error for
+/// each of the others.
+fn check_needs_weights(
+    weights: Vec<(String, f64, usize)>,
+    areas: &[Area],
+    sink: &mut Sink<'_>,
+) -> Vec<(String, f64)> {
+    let mut ok = Vec::new();
+    for (name, v, at) in weights {
+        let lacking: Vec<&str> = areas
+            .iter()
+            .filter(|a| a.count(&name).is_none())
+            .map(|a| a.name.as_str())
+            .collect();
+        if lacking.is_empty() {
+            ok.push((name, v));
+            continue;
+        }
+        let mut known: Vec<&str> = areas
+            .iter()
+            .flat_map(|a| a.counts.iter().map(|c| c.name.as_str()))
+            .chain(BUILT_IN.iter().copied())
+            .collect();
+        known.sort_unstable();
+        known.dedup();
+        let message = if known.contains(&name.as_str()) {
+            format!(
+                "the characteristic `{}` is missing from `counts` of area(s) {}; \
+                 give it for every area",
+                clip(&name),
+                list(lacking.iter().copied())
+            )
+        } else {
+            super::diag::unknown(
+                &format!(
+                    "no area has the characteristic `{}` in its `counts`",
+                    clip(&name)
+                ),
+                &name,
+                &known,
+                "characteristics",
+            )
+        };
+        sink.error(at, &format!("needs.weights.{name}"), message);
+    }
+    ok
 }
 
 /// The byte offset of an area's section (for messages after reading).
@@ -627,35 +740,102 @@ fn area_at(root: &Table, name: &str) -> usize {
 /// are prefixed with `in area '<name>':`; problems of the shared sections
 /// are reported once (repeats are dropped when the list is finished).
 fn inline_model(
-    h: &AreaHead<'_>,
-    template: &Table,
-    shared_strata: &[(String, bool)],
-    meta: &super::build::Meta,
+    head: &AreaHead<'_>,
+    base: &SharedBase,
+    meta: &super::schema::Meta,
     file: &str,
     lines: &LineIndex<'_>,
     sink: &mut Sink<'_>,
 ) -> Option<Model> {
-    let t = h.obj.table;
-    let at = h.obj.at;
+    let area_table = head.obj.table;
+    let at = head.obj.at;
     let mut asink = Sink::new(file, lines);
     let mut overrides = Table::default();
     for key in ["stratum", "stream", "prevention"] {
-        if let Some(e) = t.get(key) {
+        if let Some(e) = area_table.get(key) {
             overrides.entries.push(e.clone());
         }
     }
-    // `households = { gezin = 900, ... }` becomes `stratum.gezin.households`.
+    let hh = households_overrides(head, base, &mut asink);
+    if !hh.entries.is_empty() {
+        overrides.entries.push(Entry {
+            key: "stratum".into(),
+            key_span: at..at,
+            node: Node {
+                val: Val::Table(hh),
+                span: at..at,
+            },
+            from_variant: false,
+        });
+    }
+    let mut merged = base.template.clone();
+    // Area overrides merged in order; `stratum` may appear twice (the area's
+    // own `stratum` table, then its households), which merge one after the other.
+    for e in overrides.entries {
+        let one = Table { entries: vec![e] };
+        tree::merge(&mut merged, &one, "", &mut asink);
+    }
+    merged.entries.push(Entry {
+        key: "budget".into(),
+        key_span: at..at,
+        node: Node {
+            val: Val::Table(Table {
+                entries: vec![Entry {
+                    key: "ceiling".into(),
+                    key_span: at..at,
+                    node: Node {
+                        val: Val::Float(REFERENCE_CEILING),
+                        span: at..at,
+                    },
+                    from_variant: false,
+                }],
+            }),
+            span: at..at,
+        },
+        from_variant: false,
+    });
+    let mut ab = Builder::new(&mut asink);
+    let mut model = ab.model(
+        &merged,
+        head.name.clone(),
+        String::new(),
+        &meta.shared,
+        None,
+    );
+    let groups = ab.correlations(&merged, &model.params);
+    drop(ab);
+    model.correlations = resolve_groups(&groups, &model.params);
+    // Problems inside the area's text are the area's; others are shared.
+    let (lo, hi) = extent(area_table, at);
+    let (lo, hi) = (lines.line_col(lo).0, lines.line_col(hi).0);
+    let ok = asink.is_empty();
+    for mut d in asink.finish().0 {
+        if (lo..=hi).contains(&d.line) && !d.message.starts_with("in area") {
+            d.message = format!("in area '{}': {}", clip(&head.name), d.message);
+        }
+        sink.error_diag(d);
+    }
+    ok.then_some(model)
+}
+
+/// An inline area's `households = { gezin = 900, ... }` as the overrides
+/// `stratum.gezin.households`, with a zero stand-in (and an error) for each
+/// shared stratum that has households neither in the area nor in the
+/// `[[stratum]]`.
+fn households_overrides(head: &AreaHead<'_>, base: &SharedBase, asink: &mut Sink<'_>) -> Table {
+    let area_table = head.obj.table;
+    let at = head.obj.at;
     let mut given: Vec<String> = Vec::new();
     let mut hh = Table::default();
-    match t.get("households").map(|e| &e.node) {
+    match area_table.get("households").map(|e| &e.node) {
         None => {}
         Some(Node {
             val: Val::Table(ht),
             ..
         }) => {
-            let names: Vec<&str> = shared_strata.iter().map(|s| s.0.as_str()).collect();
+            let names: Vec<&str> = base.strata.iter().map(|s| s.0.as_str()).collect();
             for e in &ht.entries {
-                let key = format!("{}.households.{}", h.obj.path, e.key);
+                let key = format!("{}.households.{}", head.obj.path, e.key);
                 if !names.contains(&e.key.as_str()) {
                     asink.error(
                         e.key_span.start,
@@ -690,7 +870,7 @@ fn inline_model(
         }
         Some(node) => asink.error(
             node.span.start,
-            &format!("{}.households", h.obj.path),
+            &format!("{}.households", head.obj.path),
             format!(
                 "expected a table of households per stratum, e.g. \
                  `households = {{ alleenstaand = 1400, gezin = 1150 }}`, got {}",
@@ -698,15 +878,15 @@ fn inline_model(
             ),
         ),
     }
-    for (name, has) in shared_strata {
+    for (name, has) in &base.strata {
         if !has && !given.contains(name) {
             asink.error(
                 at,
-                &format!("{}.households.{name}", h.obj.path),
+                &format!("{}.households.{name}", head.obj.path),
                 format!(
                     "in area '{}': no households given for stratum '{name}': add \
                      `households.{name} = <number>` to the area (or `households` to the [[stratum]])",
-                    clip(&h.name)
+                    clip(&head.name)
                 ),
             );
             // A stand-in, so that the builder does not report it again.
@@ -714,59 +894,7 @@ fn inline_model(
                 .push(synthetic_entry(name, "households", 0.0, at));
         }
     }
-    if !hh.entries.is_empty() {
-        overrides.entries.push(Entry {
-            key: "stratum".into(),
-            key_span: at..at,
-            node: Node {
-                val: Val::Table(hh),
-                span: at..at,
-            },
-            from_variant: false,
-        });
-    }
-    let mut merged = template.clone();
-    // Area overrides merged in order; `stratum` may appear twice (the area's
-    // own `stratum` table, then its households), which merge one after the other.
-    for e in overrides.entries {
-        let one = Table { entries: vec![e] };
-        tree::merge(&mut merged, &one, "", &mut asink);
-    }
-    merged.entries.push(Entry {
-        key: "budget".into(),
-        key_span: at..at,
-        node: Node {
-            val: Val::Table(Table {
-                entries: vec![Entry {
-                    key: "ceiling".into(),
-                    key_span: at..at,
-                    node: Node {
-                        val: Val::Float(REFERENCE_CEILING),
-                        span: at..at,
-                    },
-                    from_variant: false,
-                }],
-            }),
-            span: at..at,
-        },
-        from_variant: false,
-    });
-    let mut ab = Builder::new(&mut asink);
-    let mut model = ab.model(&merged, h.name.clone(), String::new(), &meta.shared, None);
-    let groups = ab.correlations(&merged, &model.params);
-    drop(ab);
-    model.correlations = resolve_groups(&groups, &model.params);
-    // Problems inside the area's text are the area's; others are shared.
-    let (lo, hi) = extent(t, at);
-    let (lo, hi) = (lines.line_col(lo).0, lines.line_col(hi).0);
-    let ok = asink.is_empty();
-    for mut d in asink.finish().0 {
-        if (lo..=hi).contains(&d.line) && !d.message.starts_with("in area") {
-            d.message = format!("in area '{}': {}", clip(&h.name), d.message);
-        }
-        sink.error_diag(d);
-    }
-    ok.then_some(model)
+    hh
 }
 
 fn synthetic_entry(name: &str, key: &str, value: f64, at: usize) -> Entry {
@@ -812,23 +940,27 @@ fn extent(t: &Table, at: usize) -> (usize, usize) {
 /// reserve or reinvestment of its own (the shared pool is the reserve).
 fn apply_budget(model: &mut Model, indexation: &ParamSpec, wait: Option<&ParamSpec>) {
     let fixed = |v: f64| Dist::Fixed { value: v };
-    let b = model.budget.clone();
-    model.params.specs[b.ceiling.idx()].dist = fixed(REFERENCE_CEILING);
+    let budget = model.budget.clone();
+    model.params.specs[budget.ceiling.idx()].dist = fixed(REFERENCE_CEILING);
     {
-        let s = &mut model.params.specs[b.indexation.idx()];
-        s.dist = indexation.dist.clone();
-        s.source = indexation.source.clone();
-        s.line = indexation.line;
-        s.draw_path = None;
+        let spec = &mut model.params.specs[budget.indexation.idx()];
+        spec.dist = indexation.dist.clone();
+        spec.source = indexation.source.clone();
+        spec.line = indexation.line;
+        spec.draw_path = None;
     }
-    for p in [b.reserve_initial, b.reserve_cap, b.reinvest_share] {
-        model.params.specs[p.idx()].dist = fixed(0.0);
+    for param in [
+        budget.reserve_initial,
+        budget.reserve_cap,
+        budget.reinvest_share,
+    ] {
+        model.params.specs[param.idx()].dist = fixed(0.0);
     }
     model.budget.mode = BudgetMode::Pooled;
     model.budget.policy = match wait {
         None => Policy::Overspend,
         Some(spec) => {
-            let p = match b.policy {
+            let param = match budget.policy {
                 Policy::Waitlist {
                     wait_escalation_factor,
                 } => {
@@ -844,7 +976,7 @@ fn apply_budget(model: &mut Model, indexation: &ParamSpec, wait: Option<&ParamSp
                 }),
             };
             Policy::Waitlist {
-                wait_escalation_factor: p,
+                wait_escalation_factor: param,
             }
         }
     };
@@ -856,57 +988,57 @@ fn fixed(b: &mut Builder<'_, '_>, o: &Obj<'_>, key: &str, spec: Spec) -> Option<
         fixed_only: true,
         ..spec
     };
-    let p = b.param(o, key, spec);
-    b.fixed_value(p)
+    let param = b.param(o, key, spec);
+    b.fixed_value(param)
 }
 
 /// A plain number in `[lo, hi]`.
-fn number(b: &mut Builder<'_, '_>, n: &Node, key: &str, lo: f64, hi: f64) -> Option<f64> {
-    let v = match n.val {
+fn number(b: &mut Builder<'_, '_>, node: &Node, key: &str, lo: f64, hi: f64) -> Option<f64> {
+    let value = match node.val {
         Val::Int(i) => i as f64,
         Val::Float(f) => f,
         ref other => {
             b.error_at(
-                n.span.start,
+                node.span.start,
                 key,
                 format!("expected an amount in euros, got {}", other.kind()),
             );
             return None;
         }
     };
-    if !(v.is_finite() && (lo..=hi).contains(&v)) {
+    if !(value.is_finite() && (lo..=hi).contains(&value)) {
         b.error_at(
-            n.span.start,
+            node.span.start,
             key,
             format!("must be a number from {lo} to {hi}"),
         );
         return None;
     }
-    Some(v)
+    Some(value)
 }
 
 /// `key = ["a", "b"]`: a list of stream names (`None` when absent).
 fn string_list(b: &mut Builder<'_, '_>, o: &Obj<'_>, key: &str) -> Option<Vec<String>> {
-    let e = o.entry(key)?;
+    let entry = o.entry(key)?;
     let path = o.key(key);
-    let Val::Array(items) = &e.node.val else {
+    let Val::Array(items) = &entry.node.val else {
         b.error_at(
-            e.node.span.start,
+            entry.node.span.start,
             &path,
             format!(
                 "expected a list of stream names, e.g. [\"wmo_begeleiding\", \"jeugdhulp\"], got {}",
-                e.node.val.kind()
+                entry.node.val.kind()
             ),
         );
         return None;
     };
     let mut out: Vec<String> = Vec::new();
-    for (i, n) in items.iter().enumerate() {
-        match &n.val {
+    for (i, node) in items.iter().enumerate() {
+        match &node.val {
             Val::Str(s) if is_ident(s) => {
                 if out.contains(s) {
                     b.error_at(
-                        n.span.start,
+                        node.span.start,
                         &format!("{path}[{}]", i + 1),
                         format!("stream '{s}' is listed twice"),
                     );
@@ -915,7 +1047,7 @@ fn string_list(b: &mut Builder<'_, '_>, o: &Obj<'_>, key: &str) -> Option<Vec<St
                 }
             }
             _ => b.error_at(
-                n.span.start,
+                node.span.start,
                 &format!("{path}[{}]", i + 1),
                 "expected a stream name (1 to 40 characters of a-z, 0-9 and _)",
             ),
@@ -923,7 +1055,7 @@ fn string_list(b: &mut Builder<'_, '_>, o: &Obj<'_>, key: &str) -> Option<Vec<St
     }
     if out.is_empty() && items.is_empty() {
         b.error_at(
-            e.node.span.start,
+            entry.node.span.start,
             &path,
             "name at least one stream, or leave `streams` out to cover every stream",
         );

@@ -18,6 +18,7 @@ use crate::dist::{std_normal_cdf, std_normal_quantile};
 use crate::engine::{self, Evaluator, Progress, RunConfig};
 use crate::metrics::{Layout, Unit, col};
 use crate::model::{Model, Scenario};
+use crate::scenario::did_you_mean;
 use crate::stats::spearman;
 
 use super::morris::{self, MorrisConfig};
@@ -224,11 +225,9 @@ impl<'a> Plan<'a> {
             .iter()
             .map(|m| m.variant.as_str())
             .collect();
-        let find_variant = |name: &str| scenario.variants.iter().position(|m| m.variant == name);
-        let base = &scenario.variants[0];
         let analysed = match &request.variant {
             None => 0,
-            Some(v) => match find_variant(v) {
+            Some(v) => match variant_index(scenario, v) {
                 Some(i) => i,
                 None => {
                     errors.push(unknown("variant", v, &names));
@@ -237,297 +236,23 @@ impl<'a> Plan<'a> {
             },
         };
         let mut models: Vec<&Model> = vec![&scenario.variants[analysed]];
-        let model_of = |i: usize, models: &mut Vec<&'a Model>| -> usize {
-            let m = &scenario.variants[i];
-            match models.iter().position(|x| x.variant == m.variant) {
-                Some(p) => p,
-                None => {
-                    models.push(m);
-                    models.len() - 1
-                }
-            }
-        };
+        let outputs = resolve_outputs(scenario, request, &mut models, &mut errors);
 
-        // Outputs.
-        let layout = Layout::of(models[0]);
-        let keys: Vec<String> = if request.outputs.is_empty() {
-            vec!["p_overrun".into(), "total_cost".into()]
-        } else {
-            request.outputs.clone()
-        };
-        let mut valid_outputs: Vec<String> = vec!["p_overrun".into()];
-        valid_outputs.extend(layout.defs.iter().map(|d| d.key.clone()));
-        valid_outputs.extend(names[1..].iter().map(|n| format!("saving:{n}")));
-        let mut outputs = Vec::new();
-        let mut bad_output = false;
-        for key in &keys {
-            if outputs.iter().any(|o: &Output| &o.info.key == key) {
-                continue;
-            }
-            let variant = models[0].variant.clone();
-            if let Some(name) = key.strip_prefix("saving:") {
-                match find_variant(name) {
-                    Some(0) => errors.push(format!(
-                        "output `{key}`: `{name}` is the baseline; a saving compares another variant with it"
-                    )),
-                    Some(i) => {
-                        let v = model_of(i, &mut models);
-                        let b = model_of(0, &mut models);
-                        outputs.push(Output {
-                            info: OutputInfo {
-                                key: key.clone(),
-                                label_nl: format!("besparing {name} t.o.v. {}", base.variant),
-                                label_en: format!("saving of {name} against {}", base.variant),
-                                unit: OutputUnit::Euro,
-                                variant: name.to_string(),
-                                baseline: Some(base.variant.clone()),
-                                at_median: f64::NAN,
-                            },
-                            rule: OutputRule::Saving { variant: v, base: b },
-                        });
-                    }
-                    None => {
-                        bad_output = true;
-                        errors.push(unknown_output(key, &valid_outputs));
-                    }
-                }
-                continue;
-            }
-            let c = if key == "p_overrun" {
-                Some(col::OVERRUN_FLAG)
-            } else {
-                layout.find(key)
-            };
-            let Some(c) = c else {
-                bad_output = true;
-                errors.push(unknown_output(key, &valid_outputs));
-                continue;
-            };
-            let def = &layout.defs[c];
-            let (label_nl, label_en) = match key.as_str() {
-                "p_overrun" | "overrun_flag" => (
-                    "kans op overschrijding (enig jaar)".to_string(),
-                    "probability of an overrun (any year)".to_string(),
-                ),
-                "total_cost" => (
-                    "verwachte totale kosten over de horizon".to_string(),
-                    "expected total cost over the horizon".to_string(),
-                ),
-                "overrun" => (
-                    "verwacht tekort over de horizon".to_string(),
-                    "expected overrun over the horizon".to_string(),
-                ),
-                _ => (
-                    format!("verwacht: {key} (over de horizon)"),
-                    format!("expected {key} (over the horizon)"),
-                ),
-            };
-            outputs.push(Output {
-                info: OutputInfo {
-                    key: key.clone(),
-                    label_nl,
-                    label_en,
-                    unit: match def.unit {
-                        Unit::Euro => OutputUnit::Euro,
-                        Unit::Count => OutputUnit::Count,
-                        Unit::Probability => OutputUnit::Probability,
-                    },
-                    variant,
-                    baseline: None,
-                    at_median: f64::NAN,
-                },
-                rule: OutputRule::Column { model: 0, col: c },
-            });
-        }
-
-        // Candidate inputs: every parameter given as a distribution, in the
-        // order of the analysed variant, then of the other models evaluated.
-        let mut candidates: Vec<String> = Vec::new();
-        let mut fixed: Vec<String> = Vec::new();
-        for m in &models {
-            for s in &m.params.specs {
-                if s.draw_path.is_some() {
-                    continue;
-                }
-                if s.dist.is_fixed() {
-                    fixed.push(s.path.clone());
-                } else if !candidates.contains(&s.path) {
-                    candidates.push(s.path.clone());
-                }
-            }
-        }
+        let (candidates, fixed) = candidate_params(&models);
         let mut bad_param = false;
-        let selected: Vec<String> = if request.params.is_empty() {
-            candidates.clone()
-        } else {
-            let mut sel = Vec::new();
-            for p in &request.params {
-                if candidates.contains(p) {
-                    if !sel.contains(p) {
-                        sel.push(p.clone());
-                    }
-                } else if fixed.contains(p) {
-                    bad_param = true;
-                    errors.push(format!(
-                        "--params: `{p}` is a fixed number in the scenario, not a distribution"
-                    ));
-                } else {
-                    bad_param = true;
-                    errors.push(format!(
-                        "--params: no uncertain parameter `{p}`{}",
-                        suggestion(p, &candidates)
-                    ));
-                }
-            }
-            sel
-        };
+        let selected = select_params(request, &candidates, &fixed, &mut errors, &mut bad_param);
         if selected.is_empty() && errors.is_empty() {
             errors.push(format!(
                 "the variant `{}` has no parameter given as a distribution, so there is nothing to analyse; write an uncertain number as e.g. {{ dist = \"pert\", min = 1, mode = 2, max = 3 }}",
                 models[0].variant
             ));
         }
-        let inputs: Vec<Input> = selected
+        let mut inputs: Vec<Input> = selected
             .iter()
-            .map(|path| {
-                let mut bindings = Vec::new();
-                for (mi, m) in models.iter().enumerate() {
-                    for (pi, s) in m.params.specs.iter().enumerate() {
-                        if s.draw_key() == path && !s.dist.is_fixed() {
-                            bindings.push((mi, pi));
-                        }
-                    }
-                }
-                let (mi, pi) = bindings[0];
-                let spec = &models[mi].params.specs[pi];
-                Input {
-                    path: path.clone(),
-                    bindings,
-                    info: ParameterInfo {
-                        path: path.clone(),
-                        distribution: spec.dist.describe(),
-                        median: spec.dist.median(),
-                        p10: spec.dist.quantile(TORNADO_LOW),
-                        p90: spec.dist.quantile(TORNADO_HIGH),
-                        source: spec.source.clone(),
-                        line: spec.line,
-                        correlation_group: None,
-                    },
-                }
-            })
+            .map(|path| input_of(path, &models))
             .collect();
-        let mut inputs = inputs;
-
-        // Correlation groups among the inputs: each one Sobol input, sampled
-        // jointly through the copula of its members' correlations.
-        let mut copulas: Vec<Copula> = Vec::new();
-        let mut in_copula = vec![false; inputs.len()];
-        for m in &models {
-            for g in &m.correlations {
-                let pos: Vec<(usize, usize)> = g
-                    .params
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(k, p)| {
-                        let path = &m.params.get(*p).path;
-                        inputs.iter().position(|i| &i.path == path).map(|i| (k, i))
-                    })
-                    .filter(|&(_, i)| !in_copula[i])
-                    .collect();
-                if pos.len() < 2 {
-                    continue;
-                }
-                let rows: Vec<Vec<f64>> = pos
-                    .iter()
-                    .map(|&(a, _)| pos.iter().map(|&(b, _)| g.matrix.get(a, b)).collect())
-                    .collect();
-                match CorrelationMatrix::new(&rows) {
-                    Ok(matrix) => {
-                        let members: Vec<usize> = pos.iter().map(|&(_, i)| i).collect();
-                        for &i in &members {
-                            in_copula[i] = true;
-                        }
-                        copulas.push(Copula { members, matrix });
-                    }
-                    Err(e) => warnings.push(format!(
-                        "a correlation group could not be restricted to the analysed parameters ({e}); its members are sampled independently"
-                    )),
-                }
-            }
-        }
-        let mut partition: Vec<Block> = Vec::new();
-        for (i, inp) in inputs.iter().enumerate() {
-            if !in_copula[i] {
-                partition.push(Block {
-                    name: inp.path.clone(),
-                    kind: InputKind::Parameter,
-                    members: vec![i],
-                });
-            }
-        }
-        for (g, c) in copulas.iter().enumerate() {
-            let name = format!("correlatie {}", g + 1);
-            for &i in &c.members {
-                inputs[i].info.correlation_group = Some(name.clone());
-            }
-            partition.push(Block {
-                name,
-                kind: InputKind::Correlated,
-                members: c.members.clone(),
-            });
-        }
-
-        // The user's groups.
-        let mut groups: Vec<Block> = Vec::new();
-        for (name, pattern) in &request.groups {
-            if name.trim().is_empty() {
-                errors.push(format!(
-                    "--group `{name}={pattern}`: the group needs a name, as in --group kosten=*.cost_per_month"
-                ));
-                continue;
-            }
-            let members: Vec<usize> = (0..inputs.len())
-                .filter(|&i| glob(pattern, &inputs[i].path))
-                .collect();
-            if members.is_empty() {
-                errors.push(format!(
-                    "--group {name}: the pattern `{pattern}` matches no analysed parameter (`*` matches any text, `?` one character)"
-                ));
-                bad_param = true;
-            } else if groups.iter().any(|g| &g.name == name) {
-                errors.push(format!("--group {name}: the name is used twice"));
-            } else {
-                groups.push(Block {
-                    name: name.clone(),
-                    kind: InputKind::Group,
-                    members,
-                });
-            }
-        }
-        if let Some(n) = request.group_by_prefix {
-            let mut by_prefix: Vec<(String, Vec<usize>)> = Vec::new();
-            for (i, inp) in inputs.iter().enumerate() {
-                let prefix: String = inp
-                    .path
-                    .split('.')
-                    .take(n.max(1))
-                    .collect::<Vec<_>>()
-                    .join(".");
-                match by_prefix.iter_mut().find(|(p, _)| *p == prefix) {
-                    Some((_, m)) => m.push(i),
-                    None => by_prefix.push((prefix, vec![i])),
-                }
-            }
-            for (name, members) in by_prefix {
-                if members.len() >= 2 && !groups.iter().any(|g| g.name == name) {
-                    groups.push(Block {
-                        name,
-                        kind: InputKind::Group,
-                        members,
-                    });
-                }
-            }
-        }
+        let (copulas, partition) = correlation_blocks(&models, &mut inputs, &mut warnings);
+        let groups = user_groups(request, &inputs, &mut errors, &mut bad_param);
 
         if bad_param {
             errors.push(format!(
@@ -535,7 +260,7 @@ impl<'a> Plan<'a> {
                 quoted(&candidates)
             ));
         }
-        if bad_output {
+        if let Some(valid_outputs) = outputs.invalid {
             errors.push(format!("valid outputs: {}", quoted(&valid_outputs)));
         }
         if request.samples < 2 {
@@ -561,7 +286,7 @@ impl<'a> Plan<'a> {
             file: file.map(str::to_string),
             request: request.clone(),
             models,
-            outputs,
+            outputs: outputs.valid,
             inputs,
             partition,
             copulas,
@@ -783,74 +508,22 @@ impl<'a> Plan<'a> {
     /// Runs the analysis; `progress` advances by one per replication
     /// simulated ([`Plan::cost`] tells how many).
     pub fn run(&self, progress: &dyn Progress) -> Report {
-        let evaluators: Vec<Evaluator> = self.models.iter().map(|m| Evaluator::new(m)).collect();
-        let seed = self.request.seed;
+        let points = Points {
+            plan: self,
+            evaluators: self.models.iter().map(|m| Evaluator::new(m)).collect(),
+            progress,
+        };
         let n_out = self.outputs.len();
-        let reps = self.process_reps;
-        // Per replication: the outputs at point `u`.
-        let per_rep = |u: Option<&[f64]>, copula: bool| -> Vec<Vec<f64>> {
-            let mut values = vec![Vec::new(); self.models.len()];
-            match u {
-                Some(u) => self.values_at(u, copula, &mut values),
-                None => {
-                    for (m, v) in self.models.iter().zip(values.iter_mut()) {
-                        v.extend(m.params.specs.iter().map(|s| s.dist.median()));
-                    }
-                }
-            }
-            // A group of replications of each model at a time (in the
-            // engine's lanes), then their outputs replication by replication:
-            // the rows of one group in memory, however many replications.
-            let n = reps as usize;
-            let group = SIM_GROUP.min(n).max(1);
-            let mut rows: Vec<Vec<f64>> = evaluators
-                .iter()
-                .map(|e| vec![0.0; group * e.row_len()])
-                .collect();
-            let mut horizon: Vec<Vec<f64>> = evaluators
-                .iter()
-                .map(|e| vec![0.0; e.layout().width()])
-                .collect();
-            let mut out = Vec::with_capacity(n);
-            for start in (0..n).step_by(group) {
-                let len = group.min(n - start);
-                for ((e, v), rows) in evaluators.iter().zip(&values).zip(&mut rows) {
-                    let rows = &mut rows[..len * e.row_len()];
-                    e.run_many(seed, start as u64, len, |_| v, rows);
-                }
-                for r in 0..len {
-                    for (m, e) in evaluators.iter().enumerate() {
-                        let rl = e.row_len();
-                        e.layout()
-                            .aggregate(&rows[m][r * rl..(r + 1) * rl], &mut horizon[m]);
-                    }
-                    let mut o = vec![0.0; n_out];
-                    self.outputs_of(&horizon, &mut o);
-                    out.push(o);
-                }
-            }
-            progress.advance(u64::from(reps) * self.models.len() as u64);
-            out
-        };
-        let mean_of = |per: Vec<Vec<f64>>| -> Vec<f64> {
-            (0..n_out)
-                .map(|o| per.iter().map(|r| r[o]).sum::<f64>() / per.len().max(1) as f64)
-                .collect()
-        };
-        let f_marginal = |u: &[f64]| mean_of(per_rep(Some(u), false));
-        let f_joint = |u: &[f64]| mean_of(per_rep(Some(u), true));
 
         // The median point: every output's value and its process noise.
-        let at_median_reps = per_rep(None, false);
+        let at_median_reps = points.replications_at(None, false);
         let noise: Vec<f64> = (0..n_out)
             .map(|o| {
                 let xs: Vec<f64> = at_median_reps.iter().map(|r| r[o]).collect();
                 crate::stats::mean_sd(&xs).1.powi(2) / xs.len().max(1) as f64
             })
             .collect();
-        let at_median = mean_of(at_median_reps);
-        let cost = self.cost();
-        let d = self.inputs.len();
+        let at_median = mean_of(at_median_reps, n_out);
         let methods = self.request.methods;
 
         let rank = if methods.rank {
@@ -858,135 +531,18 @@ impl<'a> Plan<'a> {
         } else {
             Vec::new()
         };
-        let rho = |o: usize, input: &str| -> Option<f64> {
-            rank.get(o)
-                .and_then(|t: &RankTable| t.rows.iter().find(|r| r.input == input))
-                .map(|r| r.spearman)
-        };
-
         let tornado = if methods.tornado {
-            let blocks = self.tornado_blocks();
-            let members: Vec<Vec<usize>> = blocks.iter().map(|b| b.members.clone()).collect();
-            let res = tornado::tornado(
-                f_marginal,
-                &vec![0.5; d],
-                &members,
-                TORNADO_LOW,
-                TORNADO_HIGH,
-                n_out,
-            );
-            res.iter()
-                .enumerate()
-                .map(|(o, t)| TornadoTable {
-                    output: self.outputs[o].info.key.clone(),
-                    base: t.base,
-                    rows: t
-                        .order()
-                        .into_iter()
-                        .map(|b| {
-                            let blk = &blocks[b];
-                            let single = (blk.kind == InputKind::Parameter)
-                                .then(|| &self.inputs[blk.members[0]].info);
-                            TornadoRow {
-                                input: blk.name.clone(),
-                                kind: blk.kind,
-                                input_low: single.map(|p| p.p10),
-                                input_high: single.map(|p| p.p90),
-                                output_low: t.swings[b].at_low,
-                                output_high: t.swings[b].at_high,
-                                swing: t.swings[b].swing,
-                                rank_correlation: single.and_then(|_| rho(o, &blk.name)),
-                            }
-                        })
-                        .collect(),
-                })
-                .collect()
+            self.tornado_tables(&points, &rank)
         } else {
             Vec::new()
         };
-
         let sobol = if methods.sobol {
-            let blocks = self.sobol_blocks();
-            let members: Vec<Vec<usize>> = blocks.iter().map(|b| b.members.clone()).collect();
-            let cfg = SobolConfig {
-                samples: self.request.samples,
-                bootstrap: self.request.bootstrap,
-                confidence: self.request.confidence,
-                seed,
-            };
-            let res = sobol::sobol_blocks(f_joint, d, &members, n_out, &cfg);
-            res.iter()
-                .enumerate()
-                .map(|(o, t)| {
-                    let mut rows: Vec<SobolRow> = blocks
-                        .iter()
-                        .zip(&t.indices)
-                        .map(|(b, s)| SobolRow {
-                            input: b.name.clone(),
-                            kind: b.kind,
-                            members: b
-                                .members
-                                .iter()
-                                .map(|&i| self.inputs[i].path.clone())
-                                .collect(),
-                            first_order: s.first_order,
-                            first_order_low: s.first_order_low,
-                            first_order_high: s.first_order_high,
-                            total: s.total,
-                            total_low: s.total_low,
-                            total_high: s.total_high,
-                            rank_correlation: if b.kind == InputKind::Parameter {
-                                rho(o, &b.name)
-                            } else {
-                                None
-                            },
-                        })
-                        .collect();
-                    rows.sort_by(|a, b| b.total.total_cmp(&a.total));
-                    SobolTable {
-                        output: self.outputs[o].info.key.clone(),
-                        mean: t.mean,
-                        variance: t.variance,
-                        noise_share: (t.variance > 0.0).then(|| noise[o] / t.variance),
-                        rows,
-                    }
-                })
-                .collect()
+            self.sobol_tables(&points, &rank, &noise)
         } else {
             Vec::new()
         };
-
         let morris = if methods.morris {
-            let cfg = MorrisConfig {
-                trajectories: self.request.morris_trajectories,
-                levels: self.request.morris_levels,
-                span_low: MORRIS_SPAN[0],
-                span_high: MORRIS_SPAN[1],
-                seed,
-            };
-            let res = morris::morris(f_marginal, d, n_out, &cfg);
-            res.iter()
-                .enumerate()
-                .map(|(o, t)| {
-                    let mut rows: Vec<MorrisRow> = t
-                        .iter()
-                        .enumerate()
-                        .map(|(i, m)| MorrisRow {
-                            input: self.inputs[i].path.clone(),
-                            kind: InputKind::Parameter,
-                            mu_star: m.mu_star,
-                            mu: m.mu,
-                            sigma: m.sigma,
-                            rank_correlation: rho(o, &self.inputs[i].path),
-                        })
-                        .collect();
-                    rows.sort_by(|a, b| b.mu_star.total_cmp(&a.mu_star));
-                    MorrisTable {
-                        output: self.outputs[o].info.key.clone(),
-                        rows,
-                    }
-                })
-                .collect()
+            self.morris_tables(&points, &rank)
         } else {
             Vec::new()
         };
@@ -995,6 +551,172 @@ impl<'a> Plan<'a> {
         for (o, v) in outputs.iter_mut().zip(&at_median) {
             o.at_median = *v;
         }
+        Report {
+            schema_version: SCHEMA_VERSION,
+            tool: Tool {
+                name: env!("CARGO_PKG_NAME").into(),
+                version: env!("CARGO_PKG_VERSION").into(),
+            },
+            scenario: self.scenario_ref(),
+            settings: self.settings(),
+            model_runs: self.model_runs(),
+            outputs,
+            parameters: self.inputs.iter().map(|i| i.info.clone()).collect(),
+            groups: self.group_infos(),
+            independence: self.independence(),
+            tornado,
+            sobol,
+            morris,
+            rank,
+            warnings: self.warnings(),
+        }
+    }
+
+    /// The tornado of every output: swings from P10 to P90 of each
+    /// parameter, correlation group and user group, the rest at the median.
+    fn tornado_tables(&self, points: &Points<'_>, rank: &[RankTable]) -> Vec<TornadoTable> {
+        let blocks = self.tornado_blocks();
+        let members: Vec<Vec<usize>> = blocks.iter().map(|b| b.members.clone()).collect();
+        let res = tornado::tornado(
+            |u: &[f64]| points.mean_at(u, false),
+            &vec![0.5; self.inputs.len()],
+            &members,
+            TORNADO_LOW,
+            TORNADO_HIGH,
+            self.outputs.len(),
+        );
+        res.iter()
+            .enumerate()
+            .map(|(o, t)| TornadoTable {
+                output: self.outputs[o].info.key.clone(),
+                base: t.base,
+                rows: t
+                    .order()
+                    .into_iter()
+                    .map(|b| {
+                        let block = &blocks[b];
+                        let single = (block.kind == InputKind::Parameter)
+                            .then(|| &self.inputs[block.members[0]].info);
+                        TornadoRow {
+                            input: block.name.clone(),
+                            kind: block.kind,
+                            input_low: single.map(|p| p.p10),
+                            input_high: single.map(|p| p.p90),
+                            output_low: t.swings[b].at_low,
+                            output_high: t.swings[b].at_high,
+                            swing: t.swings[b].swing,
+                            rank_correlation: single
+                                .and_then(|_| rank_correlation(rank, o, &block.name)),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// The Sobol indices of every output, the correlation groups sampled
+    /// jointly; `noise`: each output's process noise at the median point.
+    fn sobol_tables(
+        &self,
+        points: &Points<'_>,
+        rank: &[RankTable],
+        noise: &[f64],
+    ) -> Vec<SobolTable> {
+        let blocks = self.sobol_blocks();
+        let members: Vec<Vec<usize>> = blocks.iter().map(|b| b.members.clone()).collect();
+        let cfg = SobolConfig {
+            samples: self.request.samples,
+            bootstrap: self.request.bootstrap,
+            confidence: self.request.confidence,
+            seed: self.request.seed,
+        };
+        let res = sobol::sobol_blocks(
+            |u: &[f64]| points.mean_at(u, true),
+            self.inputs.len(),
+            &members,
+            self.outputs.len(),
+            &cfg,
+        );
+        res.iter()
+            .enumerate()
+            .map(|(o, t)| {
+                let mut rows: Vec<SobolRow> = blocks
+                    .iter()
+                    .zip(&t.indices)
+                    .map(|(b, s)| SobolRow {
+                        input: b.name.clone(),
+                        kind: b.kind,
+                        members: b
+                            .members
+                            .iter()
+                            .map(|&i| self.inputs[i].path.clone())
+                            .collect(),
+                        first_order: s.first_order,
+                        first_order_low: s.first_order_low,
+                        first_order_high: s.first_order_high,
+                        total: s.total,
+                        total_low: s.total_low,
+                        total_high: s.total_high,
+                        rank_correlation: if b.kind == InputKind::Parameter {
+                            rank_correlation(rank, o, &b.name)
+                        } else {
+                            None
+                        },
+                    })
+                    .collect();
+                rows.sort_by(|a, b| b.total.total_cmp(&a.total));
+                SobolTable {
+                    output: self.outputs[o].info.key.clone(),
+                    mean: t.mean,
+                    variance: t.variance,
+                    noise_share: (t.variance > 0.0).then(|| noise[o] / t.variance),
+                    rows,
+                }
+            })
+            .collect()
+    }
+
+    /// The Morris elementary effects of every parameter on every output.
+    fn morris_tables(&self, points: &Points<'_>, rank: &[RankTable]) -> Vec<MorrisTable> {
+        let cfg = MorrisConfig {
+            trajectories: self.request.morris_trajectories,
+            levels: self.request.morris_levels,
+            span_low: MORRIS_SPAN[0],
+            span_high: MORRIS_SPAN[1],
+            seed: self.request.seed,
+        };
+        let res = morris::morris(
+            |u: &[f64]| points.mean_at(u, false),
+            self.inputs.len(),
+            self.outputs.len(),
+            &cfg,
+        );
+        res.iter()
+            .enumerate()
+            .map(|(o, t)| {
+                let mut rows: Vec<MorrisRow> = t
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| MorrisRow {
+                        input: self.inputs[i].path.clone(),
+                        kind: InputKind::Parameter,
+                        mu_star: m.mu_star,
+                        mu: m.mu,
+                        sigma: m.sigma,
+                        rank_correlation: rank_correlation(rank, o, &self.inputs[i].path),
+                    })
+                    .collect();
+                rows.sort_by(|a, b| b.mu_star.total_cmp(&a.mu_star));
+                MorrisTable {
+                    output: self.outputs[o].info.key.clone(),
+                    rows,
+                }
+            })
+            .collect()
+    }
+
+    /// The correlation groups and the user's groups, by name and members.
+    fn group_infos(&self) -> Vec<GroupInfo> {
         let mut groups: Vec<GroupInfo> = self
             .partition
             .iter()
@@ -1011,15 +733,42 @@ impl<'a> Plan<'a> {
             })
             .collect();
         groups.dedup();
+        groups
+    }
+
+    /// Replications simulated per method.
+    fn model_runs(&self) -> ModelRuns {
+        let cost = self.cost();
         let per_point = cost.reps_per_point;
-        let model_runs = ModelRuns {
+        ModelRuns {
             tornado: cost.tornado_points * per_point,
             sobol: cost.sobol_points * per_point,
             morris: cost.morris_points * per_point,
             rank: cost.rank_replications,
             total: cost.replications(),
-        };
+        }
+    }
+
+    /// The scenario and variant analysed.
+    fn scenario_ref(&self) -> ScenarioRef {
         let first = self.models[0];
+        ScenarioRef {
+            name: self.scenario.name.clone(),
+            file: self.file.clone(),
+            variant: first.variant.clone(),
+            baseline: self.scenario.variants[0].variant.clone(),
+            seed: self.request.seed,
+            start_year: first.start_year,
+            horizon_years: first.horizon_years,
+            years: (0..first.horizon_years as i32)
+                .map(|y| first.start_year + y)
+                .collect(),
+        }
+    }
+
+    /// The settings the analysis ran with.
+    fn settings(&self) -> Settings {
+        let methods = self.request.methods;
         let method_names: Vec<String> = [
             (methods.tornado, "tornado"),
             (methods.sobol, "sobol"),
@@ -1030,47 +779,18 @@ impl<'a> Plan<'a> {
         .filter(|(on, _)| *on)
         .map(|(_, n)| n.to_string())
         .collect();
-        Report {
-            schema_version: SCHEMA_VERSION,
-            tool: Tool {
-                name: env!("CARGO_PKG_NAME").into(),
-                version: env!("CARGO_PKG_VERSION").into(),
-            },
-            scenario: ScenarioRef {
-                name: self.scenario.name.clone(),
-                file: self.file.clone(),
-                variant: first.variant.clone(),
-                baseline: self.scenario.variants[0].variant.clone(),
-                seed,
-                start_year: first.start_year,
-                horizon_years: first.horizon_years,
-                years: (0..first.horizon_years as i32)
-                    .map(|y| first.start_year + y)
-                    .collect(),
-            },
-            settings: Settings {
-                methods: method_names,
-                samples: self.request.samples,
-                process_reps: self.process_reps,
-                bootstrap: self.request.bootstrap,
-                confidence: self.request.confidence,
-                tornado_low: TORNADO_LOW,
-                tornado_high: TORNADO_HIGH,
-                morris_trajectories: self.request.morris_trajectories,
-                morris_levels: self.request.morris_levels,
-                morris_span: MORRIS_SPAN,
-                rank_replications: self.request.rank_replications,
-            },
-            model_runs,
-            outputs,
-            parameters: self.inputs.iter().map(|i| i.info.clone()).collect(),
-            groups,
-            independence: self.independence(),
-            tornado,
-            sobol,
-            morris,
-            rank,
-            warnings: self.warnings(),
+        Settings {
+            methods: method_names,
+            samples: self.request.samples,
+            process_reps: self.process_reps,
+            bootstrap: self.request.bootstrap,
+            confidence: self.request.confidence,
+            tornado_low: TORNADO_LOW,
+            tornado_high: TORNADO_HIGH,
+            morris_trajectories: self.request.morris_trajectories,
+            morris_levels: self.request.morris_levels,
+            morris_span: MORRIS_SPAN,
+            rank_replications: self.request.rank_replications,
         }
     }
 
@@ -1132,6 +852,451 @@ impl<'a> Plan<'a> {
     }
 }
 
+/// The index of the variant named `name` in the scenario.
+fn variant_index(scenario: &Scenario, name: &str) -> Option<usize> {
+    scenario.variants.iter().position(|m| m.variant == name)
+}
+
+/// The position of variant `i` among the models evaluated, added when new.
+fn model_index<'a>(scenario: &'a Scenario, i: usize, models: &mut Vec<&'a Model>) -> usize {
+    let m = &scenario.variants[i];
+    match models.iter().position(|x| x.variant == m.variant) {
+        Some(p) => p,
+        None => {
+            models.push(m);
+            models.len() - 1
+        }
+    }
+}
+
+/// The outputs resolved from the request, and the valid output keys when
+/// some key named no output.
+struct ResolvedOutputs {
+    valid: Vec<Output>,
+    invalid: Option<Vec<String>>,
+}
+
+/// Resolves the requested outputs (default: `p_overrun` and `total_cost`)
+/// against the analysed variant `models[0]`; a `saving:` output adds the
+/// variants it compares to `models`.
+fn resolve_outputs<'a>(
+    scenario: &'a Scenario,
+    request: &Request,
+    models: &mut Vec<&'a Model>,
+    errors: &mut Vec<String>,
+) -> ResolvedOutputs {
+    let base = &scenario.variants[0];
+    let layout = Layout::of(models[0]);
+    let keys: Vec<String> = if request.outputs.is_empty() {
+        vec!["p_overrun".into(), "total_cost".into()]
+    } else {
+        request.outputs.clone()
+    };
+    let mut valid_outputs: Vec<String> = vec!["p_overrun".into()];
+    valid_outputs.extend(layout.defs.iter().map(|d| d.key.clone()));
+    valid_outputs.extend(
+        scenario.variants[1..]
+            .iter()
+            .map(|m| format!("saving:{}", m.variant)),
+    );
+    let mut outputs = Vec::new();
+    let mut bad_output = false;
+    for key in &keys {
+        if outputs.iter().any(|o: &Output| &o.info.key == key) {
+            continue;
+        }
+        let variant = models[0].variant.clone();
+        if let Some(name) = key.strip_prefix("saving:") {
+            match variant_index(scenario, name) {
+                Some(0) => errors.push(format!(
+                    "output `{key}`: `{name}` is the baseline; a saving compares another variant with it"
+                )),
+                Some(i) => {
+                    let v = model_index(scenario, i, models);
+                    let b = model_index(scenario, 0, models);
+                    outputs.push(Output {
+                        info: OutputInfo {
+                            key: key.clone(),
+                            label_nl: format!("besparing {name} t.o.v. {}", base.variant),
+                            label_en: format!("saving of {name} against {}", base.variant),
+                            unit: OutputUnit::Euro,
+                            variant: name.to_string(),
+                            baseline: Some(base.variant.clone()),
+                            at_median: f64::NAN,
+                        },
+                        rule: OutputRule::Saving { variant: v, base: b },
+                    });
+                }
+                None => {
+                    bad_output = true;
+                    errors.push(unknown_output(key, &valid_outputs));
+                }
+            }
+            continue;
+        }
+        let column = if key == "p_overrun" {
+            Some(col::OVERRUN_FLAG)
+        } else {
+            layout.find(key)
+        };
+        let Some(column) = column else {
+            bad_output = true;
+            errors.push(unknown_output(key, &valid_outputs));
+            continue;
+        };
+        outputs.push(column_output(key, column, &layout, variant));
+    }
+    ResolvedOutputs {
+        valid: outputs,
+        invalid: bad_output.then_some(valid_outputs),
+    }
+}
+
+/// The output that is the mean of horizon column `column` of the analysed
+/// variant.
+fn column_output(key: &str, column: usize, layout: &Layout, variant: String) -> Output {
+    let def = &layout.defs[column];
+    let (label_nl, label_en) = match key {
+        "p_overrun" | "overrun_flag" => (
+            "kans op overschrijding (enig jaar)".to_string(),
+            "probability of an overrun (any year)".to_string(),
+        ),
+        "total_cost" => (
+            "verwachte totale kosten over de horizon".to_string(),
+            "expected total cost over the horizon".to_string(),
+        ),
+        "overrun" => (
+            "verwacht tekort over de horizon".to_string(),
+            "expected overrun over the horizon".to_string(),
+        ),
+        _ => (
+            format!("verwacht: {key} (over de horizon)"),
+            format!("expected {key} (over the horizon)"),
+        ),
+    };
+    Output {
+        info: OutputInfo {
+            key: key.to_string(),
+            label_nl,
+            label_en,
+            unit: match def.unit {
+                Unit::Euro => OutputUnit::Euro,
+                Unit::Count => OutputUnit::Count,
+                Unit::Probability => OutputUnit::Probability,
+            },
+            variant,
+            baseline: None,
+            at_median: f64::NAN,
+        },
+        rule: OutputRule::Column {
+            model: 0,
+            col: column,
+        },
+    }
+}
+
+/// Candidate inputs: every parameter given as a distribution, in the order
+/// of the analysed variant, then of the other models evaluated; and the
+/// paths of the fixed ones.
+fn candidate_params(models: &[&Model]) -> (Vec<String>, Vec<String>) {
+    let mut candidates: Vec<String> = Vec::new();
+    let mut fixed: Vec<String> = Vec::new();
+    for m in models {
+        for s in &m.params.specs {
+            if s.draw_path.is_some() {
+                continue;
+            }
+            if s.dist.is_fixed() {
+                fixed.push(s.path.clone());
+            } else if !candidates.contains(&s.path) {
+                candidates.push(s.path.clone());
+            }
+        }
+    }
+    (candidates, fixed)
+}
+
+/// The parameters the request selects (default: every candidate); sets
+/// `bad_param` when one cannot be analysed.
+fn select_params(
+    request: &Request,
+    candidates: &[String],
+    fixed: &[String],
+    errors: &mut Vec<String>,
+    bad_param: &mut bool,
+) -> Vec<String> {
+    if request.params.is_empty() {
+        return candidates.to_vec();
+    }
+    let mut selected = Vec::new();
+    for p in &request.params {
+        if candidates.contains(p) {
+            if !selected.contains(p) {
+                selected.push(p.clone());
+            }
+        } else if fixed.contains(p) {
+            *bad_param = true;
+            errors.push(format!(
+                "--params: `{p}` is a fixed number in the scenario, not a distribution"
+            ));
+        } else {
+            *bad_param = true;
+            errors.push(format!(
+                "--params: no uncertain parameter `{p}`{}",
+                suggestion(p, candidates)
+            ));
+        }
+    }
+    selected
+}
+
+/// The input of parameter `path`: every uncertain parameter of the models
+/// that draws from it, described by the first.
+fn input_of(path: &str, models: &[&Model]) -> Input {
+    let mut bindings = Vec::new();
+    for (mi, m) in models.iter().enumerate() {
+        for (pi, s) in m.params.specs.iter().enumerate() {
+            if s.draw_key() == path && !s.dist.is_fixed() {
+                bindings.push((mi, pi));
+            }
+        }
+    }
+    let (mi, pi) = bindings[0];
+    let spec = &models[mi].params.specs[pi];
+    Input {
+        path: path.to_string(),
+        bindings,
+        info: ParameterInfo {
+            path: path.to_string(),
+            distribution: spec.dist.describe(),
+            median: spec.dist.median(),
+            p10: spec.dist.quantile(TORNADO_LOW),
+            p90: spec.dist.quantile(TORNADO_HIGH),
+            source: spec.source.clone(),
+            line: spec.line,
+            correlation_group: None,
+        },
+    }
+}
+
+/// Correlation groups among the inputs: each one Sobol input, sampled
+/// jointly through the copula of its members' correlations. Returns the
+/// copulas and the Sobol partition (the independent inputs, then the
+/// groups), and names each grouped input's group.
+fn correlation_blocks(
+    models: &[&Model],
+    inputs: &mut [Input],
+    warnings: &mut Vec<String>,
+) -> (Vec<Copula>, Vec<Block>) {
+    let mut copulas: Vec<Copula> = Vec::new();
+    let mut in_copula = vec![false; inputs.len()];
+    for m in models {
+        for g in &m.correlations {
+            let pos: Vec<(usize, usize)> = g
+                .params
+                .iter()
+                .enumerate()
+                .filter_map(|(k, p)| {
+                    let path = &m.params.get(*p).path;
+                    inputs.iter().position(|i| &i.path == path).map(|i| (k, i))
+                })
+                .filter(|&(_, i)| !in_copula[i])
+                .collect();
+            if pos.len() < 2 {
+                continue;
+            }
+            let rows: Vec<Vec<f64>> = pos
+                .iter()
+                .map(|&(a, _)| pos.iter().map(|&(b, _)| g.matrix.get(a, b)).collect())
+                .collect();
+            match CorrelationMatrix::new(&rows) {
+                Ok(matrix) => {
+                    let members: Vec<usize> = pos.iter().map(|&(_, i)| i).collect();
+                    for &i in &members {
+                        in_copula[i] = true;
+                    }
+                    copulas.push(Copula { members, matrix });
+                }
+                Err(e) => warnings.push(format!(
+                    "a correlation group could not be restricted to the analysed parameters ({e}); its members are sampled independently"
+                )),
+            }
+        }
+    }
+    let mut partition: Vec<Block> = Vec::new();
+    for (i, inp) in inputs.iter().enumerate() {
+        if !in_copula[i] {
+            partition.push(Block {
+                name: inp.path.clone(),
+                kind: InputKind::Parameter,
+                members: vec![i],
+            });
+        }
+    }
+    for (g, c) in copulas.iter().enumerate() {
+        let name = format!("correlatie {}", g + 1);
+        for &i in &c.members {
+            inputs[i].info.correlation_group = Some(name.clone());
+        }
+        partition.push(Block {
+            name,
+            kind: InputKind::Correlated,
+            members: c.members.clone(),
+        });
+    }
+    (copulas, partition)
+}
+
+/// The user's groups: `--group name=glob`, then `--group-by-prefix`; sets
+/// `bad_param` when a pattern matches no input.
+fn user_groups(
+    request: &Request,
+    inputs: &[Input],
+    errors: &mut Vec<String>,
+    bad_param: &mut bool,
+) -> Vec<Block> {
+    let mut groups: Vec<Block> = Vec::new();
+    for (name, pattern) in &request.groups {
+        if name.trim().is_empty() {
+            errors.push(format!(
+                "--group `{name}={pattern}`: the group needs a name, as in --group kosten=*.cost_per_month"
+            ));
+            continue;
+        }
+        let members: Vec<usize> = (0..inputs.len())
+            .filter(|&i| glob(pattern, &inputs[i].path))
+            .collect();
+        if members.is_empty() {
+            errors.push(format!(
+                "--group {name}: the pattern `{pattern}` matches no analysed parameter (`*` matches any text, `?` one character)"
+            ));
+            *bad_param = true;
+        } else if groups.iter().any(|g| &g.name == name) {
+            errors.push(format!("--group {name}: the name is used twice"));
+        } else {
+            groups.push(Block {
+                name: name.clone(),
+                kind: InputKind::Group,
+                members,
+            });
+        }
+    }
+    if let Some(n) = request.group_by_prefix {
+        let mut by_prefix: Vec<(String, Vec<usize>)> = Vec::new();
+        for (i, inp) in inputs.iter().enumerate() {
+            let prefix: String = inp
+                .path
+                .split('.')
+                .take(n.max(1))
+                .collect::<Vec<_>>()
+                .join(".");
+            match by_prefix.iter_mut().find(|(p, _)| *p == prefix) {
+                Some((_, m)) => m.push(i),
+                None => by_prefix.push((prefix, vec![i])),
+            }
+        }
+        for (name, members) in by_prefix {
+            if members.len() >= 2 && !groups.iter().any(|g| g.name == name) {
+                groups.push(Block {
+                    name,
+                    kind: InputKind::Group,
+                    members,
+                });
+            }
+        }
+    }
+    groups
+}
+
+/// Evaluates a plan's outputs at points of the unit hypercube: R
+/// replications of every model evaluated, on the same replication indices
+/// at every point (common random numbers).
+struct Points<'p> {
+    plan: &'p Plan<'p>,
+    evaluators: Vec<Evaluator<'p>>,
+    progress: &'p dyn Progress,
+}
+
+impl Points<'_> {
+    /// The outputs of each replication at point `u` (`None`: every
+    /// parameter at its median), the correlation groups through their
+    /// copula when `copula`.
+    fn replications_at(&self, u: Option<&[f64]>, copula: bool) -> Vec<Vec<f64>> {
+        let plan = self.plan;
+        let mut values = vec![Vec::new(); plan.models.len()];
+        match u {
+            Some(u) => plan.values_at(u, copula, &mut values),
+            None => {
+                for (m, v) in plan.models.iter().zip(values.iter_mut()) {
+                    v.extend(m.params.specs.iter().map(|s| s.dist.median()));
+                }
+            }
+        }
+        // A group of replications of each model at a time (in the engine's
+        // lanes), then their outputs replication by replication: the rows of
+        // one group in memory, however many replications.
+        let reps = plan.process_reps;
+        let n = reps as usize;
+        let group = SIM_GROUP.min(n).max(1);
+        let mut rows: Vec<Vec<f64>> = self
+            .evaluators
+            .iter()
+            .map(|e| vec![0.0; group * e.row_len()])
+            .collect();
+        let mut horizon: Vec<Vec<f64>> = self
+            .evaluators
+            .iter()
+            .map(|e| vec![0.0; e.layout().width()])
+            .collect();
+        let mut out = Vec::with_capacity(n);
+        for start in (0..n).step_by(group) {
+            let len = group.min(n - start);
+            for ((e, v), rows) in self.evaluators.iter().zip(&values).zip(&mut rows) {
+                let rows = &mut rows[..len * e.row_len()];
+                e.run_many(plan.request.seed, start as u64, len, |_| v, rows);
+            }
+            for r in 0..len {
+                for (m, e) in self.evaluators.iter().enumerate() {
+                    let row_len = e.row_len();
+                    e.layout()
+                        .aggregate(&rows[m][r * row_len..(r + 1) * row_len], &mut horizon[m]);
+                }
+                let mut o = vec![0.0; plan.outputs.len()];
+                plan.outputs_of(&horizon, &mut o);
+                out.push(o);
+            }
+        }
+        self.progress
+            .advance(u64::from(reps) * plan.models.len() as u64);
+        out
+    }
+
+    /// The outputs at point `u`, averaged over the replications.
+    fn mean_at(&self, u: &[f64], copula: bool) -> Vec<f64> {
+        mean_of(
+            self.replications_at(Some(u), copula),
+            self.plan.outputs.len(),
+        )
+    }
+}
+
+/// The mean of each of `n_out` outputs over replications.
+fn mean_of(per_replication: Vec<Vec<f64>>, n_out: usize) -> Vec<f64> {
+    (0..n_out)
+        .map(|o| {
+            per_replication.iter().map(|r| r[o]).sum::<f64>() / per_replication.len().max(1) as f64
+        })
+        .collect()
+}
+
+/// The Spearman correlation of `input` with output `o` in the rank table,
+/// when there is one.
+fn rank_correlation(rank: &[RankTable], o: usize, input: &str) -> Option<f64> {
+    rank.get(o)
+        .and_then(|t| t.rows.iter().find(|r| r.input == input))
+        .map(|r| r.spearman)
+}
+
 /// Whether `text` matches `pattern` (`*` any text, `?` one character).
 pub fn glob(pattern: &str, text: &str) -> bool {
     let p: Vec<char> = pattern.chars().collect();
@@ -1160,25 +1325,13 @@ pub fn glob(pattern: &str, text: &str) -> bool {
     i == p.len()
 }
 
-/// The candidate closest to `word`, if it is a likely typo.
-fn did_you_mean<'c>(word: &str, candidates: &'c [String]) -> Option<&'c str> {
-    let lower = word.to_lowercase();
-    candidates
-        .iter()
-        .filter_map(|c| {
-            let cl = c.to_lowercase();
-            let lev = strsim::levenshtein(&lower, &cl);
-            let jw = strsim::jaro_winkler(&lower, &cl);
-            let len = c.chars().count().min(word.chars().count());
-            let close = lev == 0 || (lev <= 2 && lev < len) || jw > 0.9;
-            close.then_some((lev, -jw, c.as_str()))
-        })
-        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)))
-        .map(|(_, _, c)| c)
-}
+/// The Jaro-Winkler similarity above which a name on the command line is a
+/// likely typo of a parameter path or output (stricter than for a file's
+/// keys: paths are long and share most of their text).
+const NAME_SIMILARITY: f64 = 0.9;
 
 fn suggestion(word: &str, candidates: &[String]) -> String {
-    match did_you_mean(word, candidates) {
+    match did_you_mean(word, candidates.iter().map(String::as_str), NAME_SIMILARITY) {
         Some(c) => format!(" (did you mean `{c}`?)"),
         None => String::new(),
     }
@@ -1229,15 +1382,16 @@ mod tests {
 
     #[test]
     fn typos_get_a_suggestion() {
-        let c = vec![
+        let c = [
             "stream.jeugdhulp.incidence".to_string(),
             "budget.ceiling".to_string(),
         ];
+        let did_you_mean = |word| did_you_mean(word, c.iter().map(String::as_str), NAME_SIMILARITY);
         assert_eq!(
-            did_you_mean("stream.jeugdhulp.incidense", &c),
+            did_you_mean("stream.jeugdhulp.incidense"),
             Some("stream.jeugdhulp.incidence")
         );
-        assert_eq!(did_you_mean("budget.celing", &c), Some("budget.ceiling"));
-        assert_eq!(did_you_mean("xyz", &c), None);
+        assert_eq!(did_you_mean("budget.celing"), Some("budget.ceiling"));
+        assert_eq!(did_you_mean("xyz"), None);
     }
 }

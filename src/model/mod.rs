@@ -1,9 +1,11 @@
 //! The validated scenario model: the types the engine runs on.
 //!
-//! A [`Model`] can only be built by the scenario parser (`crate::scenario`),
-//! which checks every range and cross-reference, so the engine trusts it.
+//! A [`Model`] can only be built by the scenario parser, which checks every
+//! range and cross-reference, so the engine trusts it.
 //! Every number that a scenario may make uncertain is a [`Param`]: a handle
 //! into the model's [`ParamTable`], resolved to a value once per replication.
+
+pub mod municipality;
 
 use crate::copula::CorrelationMatrix;
 use crate::dist::Dist;
