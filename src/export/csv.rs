@@ -8,8 +8,8 @@
 //! - `replications.csv`: per replication the horizon totals, for own analyses
 //!   (the first `results::KEEP_LIMIT` replications).
 
-use super::{ExportError, Exporter, OutputFile};
-use crate::results::{KEPT_COLUMNS, Kept, Summary};
+use super::{ExportError, Exporter, OutputFile, Run};
+use crate::results::KEPT_COLUMNS;
 use crate::stats::Stat;
 
 /// Writes the CSV tables.
@@ -52,8 +52,9 @@ pub(crate) fn table(
     })
 }
 
-impl Exporter for Csv {
-    fn export(&self, summary: &Summary, kept: &[Kept]) -> Result<Vec<OutputFile>, ExportError> {
+impl Exporter<Run<'_>> for Csv {
+    fn export(&self, run: &Run<'_>) -> Result<Vec<OutputFile>, ExportError> {
+        let Run { summary, kept } = *run;
         let metrics = &summary.scenario.metrics;
         let metric_cols = |key: &str| -> [String; 4] {
             let d = metrics.iter().find(|d| d.key == key);

@@ -14,7 +14,7 @@ use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, XlsxError,
 };
 
-use super::{ExportError, Exporter, OutputFile};
+use super::{ExportError, Exporter, OutputFile, Run};
 use crate::dist::Dist;
 use crate::locale::{self, Lang};
 use crate::metrics::{Agg, MetricDef, Unit};
@@ -30,15 +30,11 @@ pub struct Xlsx {
     pub lang: Lang,
 }
 
-impl Exporter for Xlsx {
-    fn export(
-        &self,
-        summary: &Summary,
-        _kept: &[crate::results::Kept],
-    ) -> Result<Vec<OutputFile>, ExportError> {
+impl Exporter<Run<'_>> for Xlsx {
+    fn export(&self, run: &Run<'_>) -> Result<Vec<OutputFile>, ExportError> {
         Ok(vec![OutputFile {
             name: FILE_NAME.into(),
-            bytes: workbook(summary, self.lang)?,
+            bytes: workbook(run.summary, self.lang)?,
         }])
     }
 }

@@ -3,11 +3,20 @@
 //! and `allocation_pool.csv` (key × pool size). Bytes only; the CLI writes
 //! them atomically.
 
-use super::{Allocation, Estimate, PoolPolicy, Prob};
-use crate::export::console::columns;
-use crate::export::csv::num;
-use crate::export::{ExportError, OutputFile};
+use super::console::columns;
+use super::csv::num;
+use super::{ExportError, Exporter, OutputFile};
+use crate::allocation::{Allocation, Estimate, PoolPolicy, Prob};
 use crate::locale::{Lang, euro, euro_se, percent, percent_se};
+
+/// The files of an allocation, as an [`Exporter`] of its [`Allocation`].
+pub struct Files;
+
+impl Exporter<Allocation> for Files {
+    fn export(&self, a: &Allocation) -> Result<Vec<OutputFile>, ExportError> {
+        files(a)
+    }
+}
 
 /// All output files of an allocation, encoded in memory.
 pub fn files(a: &Allocation) -> Result<Vec<OutputFile>, ExportError> {
@@ -38,7 +47,7 @@ fn csv_file(
     header: &[&str],
     rows: Vec<Vec<String>>,
 ) -> Result<OutputFile, ExportError> {
-    crate::export::csv::table(file, header, |w| {
+    super::csv::table(file, header, |w| {
         rows.iter().try_for_each(|r| w.write_record(r))
     })
 }

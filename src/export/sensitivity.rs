@@ -10,11 +10,10 @@
 
 use std::fmt::Write as _;
 
-use crate::export::csv::{num, table};
-use crate::export::{ExportError, OutputFile};
+use super::csv::{num, table};
+use super::{ExportError, Exporter, OutputFile};
 use crate::locale::{self, Lang};
-
-use super::report::{InputKind, OutputUnit, Report};
+use crate::sensitivity::report::{InputKind, OutputUnit, Report};
 
 fn opt(x: Option<f64>) -> String {
     x.map(num).unwrap_or_default()
@@ -25,6 +24,15 @@ fn kind(k: InputKind) -> &'static str {
         InputKind::Parameter => "parameter",
         InputKind::Correlated => "correlated",
         InputKind::Group => "group",
+    }
+}
+
+/// The files of a sensitivity analysis, as an [`Exporter`] of its [`Report`].
+pub struct Files;
+
+impl Exporter<Report> for Files {
+    fn export(&self, report: &Report) -> Result<Vec<OutputFile>, ExportError> {
+        files(report)
     }
 }
 
