@@ -48,6 +48,7 @@ pub mod copula;
 pub mod dist;
 pub mod engine;
 pub mod export;
+pub mod i18n;
 pub mod locale;
 pub mod metrics;
 pub mod model;

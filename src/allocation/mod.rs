@@ -16,8 +16,6 @@
 //! key's ceilings are simulated separately (still on the same seeds). The
 //! library does no IO; the format is in `docs/allocation.md`.
 
-pub mod export;
-
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 

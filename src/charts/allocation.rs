@@ -9,9 +9,10 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use rayon::prelude::*;
 
-use super::style::{self, Mark, t};
+use super::style::{self, Mark};
 use super::{Chart, ChartError, DrawError, Frame, OrDraw, Plot, render};
 use crate::allocation::{Allocation, Key, KeyResult};
+use crate::i18n;
 use crate::locale::{self, Lang};
 
 /// The chart ids, in the order [`for_allocation`] returns them.
@@ -49,7 +50,7 @@ pub fn source_line(a: &Allocation, lang: Lang, date: Option<&str>) -> String {
         &[
             format!(
                 "{} {}",
-                t(lang, "gemeente", "municipality"),
+                i18n::text(lang, "chart-municipality"),
                 style::clip(&a.name, 60)
             ),
             format!("seed {}", a.seed),
@@ -143,29 +144,21 @@ fn budget(a: &Allocation, lang: Lang) -> Made {
             let o = &a.keys[k].areas[i];
             format!(
                 "{} ‘{}’ {} {} {} {} {} {} {}: {}",
-                t(lang, "met sleutel", "under key"),
+                i18n::text(lang, "chart-under-key"),
                 key_label(&a.keys[k], lang),
-                t(lang, "krijgt", "gives"),
+                i18n::text(lang, "chart-gives"),
                 style::clip(area_label(a, i), 40),
                 locale::euro_short(o.budget, lang),
-                t(lang, "voor", "for"),
+                i18n::text(lang, "chart-for"),
                 locale::euro_short(o.cost_first_year.mean, lang),
-                t(lang, "verwachte kosten in", "expected cost in"),
+                i18n::text(lang, "chart-expected-cost-in"),
                 a.start_year,
-                t(
-                    lang,
-                    "het grootste gat van alle sleutels",
-                    "the largest gap of all keys"
-                ),
+                i18n::text(lang, "chart-the-largest-gap-of-all"),
             )
         }
         _ => format!(
             "{} {}",
-            t(
-                lang,
-                "onder elke sleutel dekt elk wijkbudget de verwachte kosten in",
-                "under every key each area's budget covers its expected cost in"
-            ),
+            i18n::text(lang, "chart-under-every-key-each-area"),
             a.start_year
         ),
     };
@@ -173,13 +166,9 @@ fn budget(a: &Allocation, lang: Lang) -> Made {
     legend.push((
         format!(
             "{} {} {}",
-            t(lang, "verwachte kosten", "expected cost"),
+            i18n::text(lang, "chart-expected-cost"),
             a.start_year,
-            t(
-                lang,
-                "en 90%-interval (P5–P95)",
-                "and 90% interval (P5–P95)"
-            )
+            i18n::text(lang, "chart-and-90-interval-p5-p95")
         ),
         Mark::Line {
             color: style::TEXT,
@@ -222,11 +211,7 @@ fn budget(a: &Allocation, lang: Lang) -> Made {
         lang,
         y_desc: format!(
             "{} {}",
-            t(
-                lang,
-                "Budget en zorguitgaven in",
-                "Budget and care spend in"
-            ),
+            i18n::text(lang, "chart-budget-and-care-spend-in"),
             a.start_year
         ),
     };
@@ -247,39 +232,26 @@ fn overrun(a: &Allocation, lang: Lang) -> Made {
     let mut title = match worst {
         Some((k, i, p)) => format!(
             "{} ‘{}’ {} {} {} {}",
-            t(lang, "met sleutel", "under key"),
+            i18n::text(lang, "chart-under-key"),
             key_label(&a.keys[k], lang),
-            t(lang, "heeft", "gives"),
+            i18n::text(lang, "chart-gives-2"),
             style::clip(area_label(a, i), 40),
-            t(
-                lang,
-                "de grootste kans op een tekort:",
-                "the largest chance of an overrun:"
-            ),
+            i18n::text(lang, "chart-the-largest-chance-of-an"),
             locale::percent(p, 0, lang),
         ),
-        None => t(
-            lang,
-            "kans op een tekort per wijk",
-            "chance of an overrun per area",
-        )
-        .into(),
+        None => i18n::text(lang, "chart-chance-of-an-overrun-per"),
     };
     if let Some((_, _, p)) = eq {
         title.push_str(&format!(
             "; {} {}",
-            t(
-                lang,
-                "bij gelijk risico heeft elke wijk",
-                "under equal risk every area has"
-            ),
+            i18n::text(lang, "chart-under-equal-risk-every-area"),
             locale::percent(p, 0, lang)
         ));
     }
     let mut legend = key_legend(a, lang);
     if eq.is_some() {
         legend.push((
-            t(lang, "niveau bij gelijk risico", "equal-risk level").into(),
+            i18n::text(lang, "chart-equal-risk-level"),
             Mark::Line {
                 color: style::CEILING,
                 dashed: true,
@@ -304,11 +276,7 @@ fn overrun(a: &Allocation, lang: Lang) -> Made {
         lang,
         y_desc: format!(
             "{} {}–{}",
-            t(
-                lang,
-                "Kans op een tekort in minstens één jaar,",
-                "Chance of an overrun in at least one year,"
-            ),
+            i18n::text(lang, "chart-chance-of-an-overrun-in"),
             a.start_year,
             a.start_year + a.horizon_years.saturating_sub(1) as i32
         ),
@@ -325,32 +293,19 @@ fn pool(a: &Allocation, lang: Lang) -> Made {
     let title = match (first, last) {
         (Some(f), Some(l)) if l.size > f.size => format!(
             "{} {} {} {} {} {} ({}); {} {} {} {}",
-            t(lang, "een pool van", "a pool of"),
+            i18n::text(lang, "chart-a-pool-of"),
             locale::euro_short(l.size, lang),
-            t(
-                lang,
-                "verlaagt de kans dat een wijk tekortkomt van",
-                "cuts the chance that some area overruns from"
-            ),
+            i18n::text(lang, "chart-cuts-the-chance-that-some"),
             locale::percent(f.p_any_area_overrun.p, 0, lang),
-            t(lang, "naar", "to"),
+            i18n::text(lang, "chart-to"),
             locale::percent(l.p_any_area_overrun.p, 0, lang),
             key_label(key, lang),
-            t(
-                lang,
-                "voor de gemeente als geheel van",
-                "for the municipality as a whole from"
-            ),
+            i18n::text(lang, "chart-for-the-municipality-as-a"),
             locale::percent(f.p_municipality_overrun.p, 0, lang),
-            t(lang, "naar", "to"),
+            i18n::text(lang, "chart-to"),
             locale::percent(l.p_municipality_overrun.p, 0, lang),
         ),
-        _ => t(
-            lang,
-            "kans op een tekort tegen de grootte van de pool",
-            "chance of an overrun against the size of the pool",
-        )
-        .into(),
+        _ => i18n::text(lang, "chart-chance-of-an-overrun-against"),
     };
     let mut series: Vec<Series> = Vec::new();
     for (i, k) in a.keys.iter().enumerate() {
@@ -376,12 +331,7 @@ fn pool(a: &Allocation, lang: Lang) -> Made {
     };
     let same = a.keys.iter().all(|k| muni(k) == muni(&a.keys[0]));
     let mut legend: Vec<(String, Mark)> = vec![(
-        t(
-            lang,
-            "kans dat minstens één wijk tekortkomt, per sleutel:",
-            "chance that some area overruns, by key:",
-        )
-        .into(),
+        i18n::text(lang, "chart-chance-that-some-area-overruns"),
         Mark::Block { color: WHITE },
     )];
     legend.extend(series.iter().map(|s| {
@@ -402,12 +352,7 @@ fn pool(a: &Allocation, lang: Lang) -> Made {
             points: muni(&a.keys[0]),
         });
         legend.push((
-            t(
-                lang,
-                "kans dat de gemeente als geheel tekortkomt",
-                "chance that the municipality as a whole overruns",
-            )
-            .into(),
+            i18n::text(lang, "chart-chance-that-the-municipality-as"),
             Mark::Line {
                 color: style::TEXT,
                 dashed: true,
@@ -424,12 +369,7 @@ fn pool(a: &Allocation, lang: Lang) -> Made {
             });
         }
         legend.push((
-            t(
-                lang,
-                "gestreept: de gemeente als geheel",
-                "dashed: the municipality as a whole",
-            )
-            .into(),
+            i18n::text(lang, "chart-dashed-the-municipality-as-a"),
             Mark::Line {
                 color: style::MUTED,
                 dashed: true,
@@ -441,18 +381,10 @@ fn pool(a: &Allocation, lang: Lang) -> Made {
         lang,
         x_desc: format!(
             "{} {}",
-            t(
-                lang,
-                "Gedeelde reservepot (pool), aangevuld aan het begin van elk jaar; bedrag in",
-                "Shared reserve (pool), topped up at the start of every year; amount in"
-            ),
+            i18n::text(lang, "chart-shared-reserve-pool-topped-up"),
             a.start_year
         ),
-        y_desc: t(
-            lang,
-            "Kans op een ongedekt tekort in minstens één jaar",
-            "Chance of an uncovered overrun in at least one year",
-        ),
+        y_desc: i18n::text(lang, "chart-chance-of-an-uncovered-overrun"),
     };
     (title, legend, Job::Pool(plot))
 }
@@ -654,7 +586,7 @@ struct PoolPlot {
     series: Vec<Series>,
     lang: Lang,
     x_desc: String,
-    y_desc: &'static str,
+    y_desc: String,
 }
 
 impl Plot for PoolPlot {
@@ -685,7 +617,7 @@ impl Plot for PoolPlot {
             .x_label_formatter(&|x| style::euro_tick(*x, x_hi, lang))
             .y_label_formatter(&|y| locale::percent(*y, 0, lang))
             .x_desc(self.x_desc.as_str())
-            .y_desc(self.y_desc)
+            .y_desc(self.y_desc.as_str())
             .draw()
             .or_draw()?;
         for s in &self.series {

@@ -8,8 +8,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use rayon::prelude::*;
 
-use super::style::{self, Mark, t};
+use super::style::{self, Mark};
 use super::{Chart, ChartError, DrawError, Frame, OrDraw, Plot, render, slug};
+use crate::i18n;
 use crate::locale::{self, Lang};
 use crate::sensitivity::report::{
     MorrisTable, OutputInfo, OutputUnit, Report, SobolTable, TornadoTable,
@@ -65,8 +66,8 @@ fn source_line(r: &Report, method: &str, lang: Lang, date: Option<&str>) -> Stri
             format!(
                 "{} {} {}",
                 locale::number(f64::from(r.settings.process_reps), 0, lang),
-                t(lang, "replicaties per punt", "replications per point"),
-                t(lang, "(gemeenschappelijk)", "(common)"),
+                i18n::text(lang, "chart-replications-per-point"),
+                i18n::text(lang, "chart-common"),
             ),
         ],
         date,
@@ -91,7 +92,7 @@ pub fn for_sensitivity(
                 r,
                 &format!(
                     "{} P{:.0}–P{:.0}",
-                    t(lang, "tornado", "tornado"),
+                    i18n::text(lang, "chart-tornado"),
                     r.settings.tornado_low * 100.0,
                     r.settings.tornado_high * 100.0
                 ),
@@ -132,9 +133,9 @@ pub fn for_sensitivity(
                 &format!(
                     "Morris {} {}, {} {}",
                     r.settings.morris_trajectories,
-                    t(lang, "trajecten", "trajectories"),
+                    i18n::text(lang, "chart-trajectories"),
                     r.settings.morris_levels,
-                    t(lang, "niveaus", "levels"),
+                    i18n::text(lang, "chart-levels"),
                 ),
                 lang,
                 date,
@@ -189,30 +190,30 @@ fn tornado(tab: &TornadoTable, o: &OutputInfo, lang: Lang) -> Made {
     let title = match tab.rows.first() {
         Some(top) => format!(
             "{label} {} {}: {} {} {} {} {} P10 {} P90",
-            t(lang, "hangt vooral af van", "depends most on"),
+            i18n::text(lang, "chart-depends-most-on"),
             input_label(&top.input),
-            t(lang, "van", "from"),
+            i18n::text(lang, "chart-from"),
             value(top.output_low, o.unit, lang),
-            t(lang, "tot", "to"),
+            i18n::text(lang, "chart-to-2"),
             value(top.output_high, o.unit, lang),
-            t(lang, "tussen", "between"),
-            t(lang, "en", "and"),
+            i18n::text(lang, "chart-between"),
+            i18n::text(lang, "chart-and"),
         ),
         None => label.clone(),
     };
     let legend = vec![
         (
-            t(lang, "invoer op zijn P10", "input at its P10").to_string(),
+            i18n::text(lang, "chart-input-at-its-p10"),
             Mark::Block { color: LOW },
         ),
         (
-            t(lang, "invoer op zijn P90", "input at its P90").to_string(),
+            i18n::text(lang, "chart-input-at-its-p90"),
             Mark::Block { color: HIGH },
         ),
         (
             format!(
                 "{} {}",
-                t(lang, "alles op de mediaan:", "all at the median:"),
+                i18n::text(lang, "chart-all-at-the-median"),
                 value(tab.base, o.unit, lang)
             ),
             Mark::Line {
@@ -228,11 +229,7 @@ fn tornado(tab: &TornadoTable, o: &OutputInfo, lang: Lang) -> Made {
         lang,
         x_desc: format!(
             "{label} ({})",
-            t(
-                lang,
-                "één invoer van P10 naar P90, de rest op de mediaan",
-                "one input from P10 to P90, the rest at the median"
-            )
+            i18n::text(lang, "chart-one-input-from-p10-to")
         ),
     };
     (title, legend, Job::Tornado(plot))
@@ -255,30 +252,26 @@ fn sobol(tab: &SobolTable, o: &OutputInfo, confidence: f64, lang: Lang) -> Made 
     let title = match tab.rows.first() {
         Some(top) => format!(
             "{label} {} {}: {} {}",
-            t(lang, "hangt vooral af van", "depends most on"),
+            i18n::text(lang, "chart-depends-most-on"),
             input_label(&top.input),
-            t(lang, "verklaart", "explains"),
+            i18n::text(lang, "chart-explains"),
             format_args!(
                 "{} {}",
                 locale::percent(top.total.clamp(0.0, 1.0), 0, lang),
-                t(
-                    lang,
-                    "van de spreiding (met interacties)",
-                    "of the variance (with interactions)"
-                )
+                i18n::text(lang, "chart-of-the-variance-with-interactions")
             ),
         ),
         None => label.clone(),
     };
     let legend = vec![
         (
-            t(lang, "alleen deze invoer (S1)", "this input alone (S1)").to_string(),
+            i18n::text(lang, "chart-this-input-alone-s1"),
             Mark::Block {
                 color: style::PALETTE[4],
             },
         ),
         (
-            t(lang, "met interacties (ST)", "with interactions (ST)").to_string(),
+            i18n::text(lang, "chart-with-interactions-st"),
             Mark::Block {
                 color: style::PALETTE[0],
             },
@@ -287,8 +280,8 @@ fn sobol(tab: &SobolTable, o: &OutputInfo, confidence: f64, lang: Lang) -> Made 
             format!(
                 "{}{} {}",
                 locale::percent(confidence, 0, lang),
-                t(lang, "-interval", " interval"),
-                t(lang, "(bootstrap)", "(bootstrap)")
+                i18n::text(lang, "chart-interval"),
+                i18n::text(lang, "chart-bootstrap")
             ),
             Mark::Line {
                 color: style::TEXT,
@@ -301,11 +294,7 @@ fn sobol(tab: &SobolTable, o: &OutputInfo, confidence: f64, lang: Lang) -> Made 
         lang,
         x_desc: format!(
             "{} {label}",
-            t(
-                lang,
-                "Aandeel in de variantie van:",
-                "Share of the variance of:"
-            )
+            i18n::text(lang, "chart-share-of-the-variance-of")
         ),
     };
     (title, legend, Job::Sobol(plot))
@@ -324,31 +313,21 @@ fn morris(tab: &MorrisTable, o: &OutputInfo, lang: Lang) -> Made {
         Some(top) => format!(
             "{label}: {} {} ({} {})",
             input_label(&top.input),
-            t(lang, "heeft het grootste effect", "has the largest effect"),
-            t(lang, "gemiddeld", "on average"),
+            i18n::text(lang, "chart-has-the-largest-effect"),
+            i18n::text(lang, "chart-on-average"),
             value(top.mu_star, o.unit, lang),
         ),
         None => label.clone(),
     };
     let legend = vec![
         (
-            t(
-                lang,
-                "invoer; rechts: groot effect",
-                "input; right: large effect",
-            )
-            .to_string(),
+            i18n::text(lang, "chart-input-right-large-effect"),
             Mark::Block {
                 color: style::PALETTE[0],
             },
         ),
         (
-            t(
-                lang,
-                "sigma = mu*; erboven: niet-lineair of samenspel",
-                "sigma = mu*; above: non-linear or interacting",
-            )
-            .to_string(),
+            i18n::text(lang, "chart-sigma-mu-above-non-linear"),
             Mark::Line {
                 color: style::MUTED,
                 dashed: true,
@@ -361,12 +340,9 @@ fn morris(tab: &MorrisTable, o: &OutputInfo, lang: Lang) -> Made {
         lang,
         x_desc: format!(
             "mu*: {} ({label}, P1→P99)",
-            t(lang, "gemiddeld absoluut effect", "mean absolute effect")
+            i18n::text(lang, "chart-mean-absolute-effect")
         ),
-        y_desc: format!(
-            "sigma: {}",
-            t(lang, "spreiding van het effect", "spread of the effect")
-        ),
+        y_desc: format!("sigma: {}", i18n::text(lang, "chart-spread-of-the-effect")),
     };
     (title, legend, Job::Morris(plot))
 }

@@ -1,5 +1,6 @@
 //! The house style of every chart: palette, text sizes, the frame (title,
-//! legend, source line), axis number formats and Dutch/English labels.
+//! legend, source line), axis number formats and Dutch/English labels (from
+//! the catalogue, [`crate::i18n`]).
 
 use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
@@ -8,6 +9,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{DrawError, Frame, OrDraw};
+use crate::i18n;
 use crate::locale::{self, Lang};
 use crate::results::Summary;
 
@@ -51,7 +53,9 @@ pub fn color(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
 
-/// The Dutch or the English text.
+/// The Dutch or the English text. The charts take their words from the
+/// catalogue ([`crate::i18n`]); this stays only for `report::sensitivity`,
+/// until the report's texts move there too.
 pub fn t(lang: Lang, nl: &'static str, en: &'static str) -> &'static str {
     match lang {
         Lang::Nl => nl,
@@ -94,7 +98,11 @@ pub fn source_line(summary: &Summary, lang: Lang, date: Option<&str>) -> String 
         lang,
         (&summary.tool.name, &summary.tool.version),
         &[
-            format!("{} {}", t(lang, "scenario", "scenario"), clip(&sc.name, 60)),
+            format!(
+                "{} {}",
+                i18n::text(lang, "chart-scenario"),
+                clip(&sc.name, 60)
+            ),
             format!("seed {}", sc.seed),
             replications(sc.replications, lang),
         ],
@@ -109,7 +117,7 @@ pub fn source_text(
     parts: &[String],
     date: Option<&str>,
 ) -> String {
-    let mut s = format!("{}: {program} {version}", t(lang, "Bron", "Source"));
+    let mut s = format!("{}: {program} {version}", i18n::text(lang, "chart-source"));
     for p in parts.iter().map(String::as_str).chain(date) {
         s.push_str(" · ");
         s.push_str(p);
@@ -122,7 +130,7 @@ pub fn replications(n: u32, lang: Lang) -> String {
     format!(
         "{} {}",
         locale::number(f64::from(n), 0, lang),
-        t(lang, "replicaties", "replications")
+        i18n::text(lang, "chart-replications")
     )
 }
 
@@ -355,11 +363,6 @@ pub fn year_tick(x: f64) -> String {
     } else {
         String::new()
     }
-}
-
-/// Anchor for text centred on a point.
-pub fn centred() -> Pos {
-    Pos::new(HPos::Center, VPos::Center)
 }
 
 /// Anchor for text left of a point, vertically centred.

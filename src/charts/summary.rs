@@ -8,8 +8,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use rayon::prelude::*;
 
-use super::style::{self, Mark, t};
+use super::style::{self, Mark};
 use super::{Chart, ChartError, DrawError, Frame, OrDraw, Plot, render, slug};
+use crate::i18n;
 use crate::locale::{self, Lang};
 use crate::results::{Comparison, Summary, VariantSummary};
 use crate::stats::Stat;
@@ -132,11 +133,7 @@ fn fan(summary: &Summary, v: &VariantSummary, i: usize, lang: Lang) -> Made {
         Some(y) => format!(
             "{}: {} {}: {}",
             name(&v.name),
-            t(
-                lang,
-                "zorguitgaven per jaar tegen het plafond; kans op een tekort in",
-                "care spend per year against the ceiling; chance of an overrun in"
-            ),
+            i18n::text(lang, "chart-care-spend-per-year-against"),
             y.year,
             locale::percent(y.p_overrun.p, 1, lang)
         ),
@@ -145,32 +142,22 @@ fn fan(summary: &Summary, v: &VariantSummary, i: usize, lang: Lang) -> Made {
     let color = style::color(i);
     let legend = vec![
         (
-            t(
-                lang,
-                "90% van de uitkomsten (P5–P95)",
-                "90% of outcomes (P5–P95)",
-            )
-            .to_string(),
+            i18n::text(lang, "chart-90-of-outcomes-p5-p95"),
             Mark::Band { color, alpha: 0.18 },
         ),
         (
-            t(
-                lang,
-                "50% van de uitkomsten (P25–P75)",
-                "50% of outcomes (P25–P75)",
-            )
-            .to_string(),
+            i18n::text(lang, "chart-50-of-outcomes-p25-p75"),
             Mark::Band { color, alpha: 0.4 },
         ),
         (
-            t(lang, "mediaan", "median").to_string(),
+            i18n::text(lang, "chart-median"),
             Mark::Line {
                 color,
                 dashed: false,
             },
         ),
         (
-            t(lang, "plafond", "ceiling").to_string(),
+            i18n::text(lang, "chart-ceiling"),
             Mark::Line {
                 color: style::CEILING,
                 dashed: true,
@@ -187,11 +174,7 @@ fn fan(summary: &Summary, v: &VariantSummary, i: usize, lang: Lang) -> Made {
         ceiling,
         color,
         lang,
-        y_desc: t(
-            lang,
-            "Zorguitgaven per jaar (tellen mee voor het plafond)",
-            "Care spend per year (counts against the ceiling)",
-        ),
+        y_desc: i18n::text(lang, "chart-care-spend-per-year-counts"),
     };
     (title, legend, Job::Bands(plot))
 }
@@ -207,23 +190,19 @@ fn overrun_chance(summary: &Summary, lang: Lang) -> Made {
         Some((b, p)) if b != 0 => format!(
             "{} {}: {} {}, {} {} {}",
             name(&summary.variants[b].name),
-            t(
-                lang,
-                "heeft de kleinste kans op een tekort",
-                "has the smallest chance of an overrun"
-            ),
+            i18n::text(lang, "chart-has-the-smallest-chance-of"),
             locale::percent(p, 1, lang),
-            t(lang, "in minstens één jaar", "in at least one year"),
-            t(lang, "tegen", "against"),
+            i18n::text(lang, "chart-in-at-least-one-year"),
+            i18n::text(lang, "chart-against"),
             locale::percent(p_any[0], 1, lang),
-            format_args!("{} {}", t(lang, "bij", "for"), name(&base.name)),
+            format_args!("{} {}", i18n::text(lang, "chart-for-2"), name(&base.name)),
         ),
         _ => format!(
             "{}: {} {} {}",
             name(&base.name),
-            t(lang, "kans op een tekort", "chance of an overrun"),
+            i18n::text(lang, "chart-chance-of-an-overrun"),
             locale::percent(p_any[0], 1, lang),
-            t(lang, "in minstens één jaar", "in at least one year"),
+            i18n::text(lang, "chart-in-at-least-one-year"),
         ),
     };
     let series: Vec<(String, Vec<f64>)> = summary
@@ -242,11 +221,7 @@ fn overrun_chance(summary: &Summary, lang: Lang) -> Made {
         series,
         unit: LineUnit::Share,
         lang,
-        y_desc: t(
-            lang,
-            "Kans op een tekort in het jaar",
-            "Chance of an overrun in the year",
-        ),
+        y_desc: i18n::text(lang, "chart-chance-of-an-overrun-in-2"),
     };
     (title, legend, Job::Lines(plot))
 }
@@ -261,7 +236,7 @@ fn legend_noting_zeros(
     let mut legend = variant_legend(summary);
     for ((label, _), (_, ys)) in legend.iter_mut().zip(series) {
         if ys.iter().all(|y| y.abs() < 0.5) {
-            label.push_str(t(lang, " (steeds 0)", " (always 0)"));
+            label.push_str(&i18n::text(lang, "chart-always-0"));
         }
     }
     legend
@@ -294,52 +269,43 @@ fn total_cost(summary: &Summary, lang: Lang) -> Made {
     let title = match cheapest {
         Some((i, m)) if rows.len() > 1 => format!(
             "{} {}: {} {} ({})",
-            t(lang, "Totale kosten", "Total cost"),
+            i18n::text(lang, "chart-total-cost"),
             period(summary),
             name(&rows[i].0),
-            t(
-                lang,
-                "is gemiddeld het goedkoopst",
-                "is the cheapest on average"
-            ),
+            i18n::text(lang, "chart-is-the-cheapest-on-average"),
             locale::euro_short(m, lang)
         ),
         _ => format!(
             "{} {}: {} {}",
-            t(lang, "Totale kosten", "Total cost"),
+            i18n::text(lang, "chart-total-cost"),
             period(summary),
-            t(lang, "gemiddeld", "on average"),
+            i18n::text(lang, "chart-on-average"),
             locale::euro_short(rows[0].1.mean, lang)
         ),
     };
     let legend = vec![
         (
-            t(lang, "middelste 50% (P25–P75)", "middle 50% (P25–P75)").to_string(),
+            i18n::text(lang, "chart-middle-50-p25-p75"),
             Mark::Band {
                 color: style::color(0),
                 alpha: 0.35,
             },
         ),
         (
-            t(
-                lang,
-                "90% van de uitkomsten (P5–P95)",
-                "90% of outcomes (P5–P95)",
-            )
-            .to_string(),
+            i18n::text(lang, "chart-90-of-outcomes-p5-p95"),
             Mark::Line {
                 color: style::TEXT,
                 dashed: false,
             },
         ),
         (
-            t(lang, "mediaan", "median").to_string(),
+            i18n::text(lang, "chart-median"),
             Mark::Block { color: style::TEXT },
         ),
         (
             format!(
                 "{} {}",
-                t(lang, "mediaan van de basis:", "median of the baseline:"),
+                i18n::text(lang, "chart-median-of-the-baseline"),
                 name(&rows[0].0)
             ),
             Mark::Line {
@@ -353,13 +319,9 @@ fn total_cost(summary: &Summary, lang: Lang) -> Made {
         lang,
         x_desc: format!(
             "{} {} ({})",
-            t(lang, "Totale kosten", "Total cost"),
+            i18n::text(lang, "chart-total-cost"),
             period(summary),
-            t(
-                lang,
-                "zorg, wijkteam en preventie",
-                "care, team and prevention"
-            )
+            i18n::text(lang, "chart-care-team-and-prevention")
         ),
     };
     (title, legend, Job::Boxes(plot))
@@ -401,19 +363,15 @@ fn streams(summary: &Summary, v: &VariantSummary, lang: Lang) -> Made {
             "{}: {} {} ({} {} {})",
             name(&v.name),
             name(&streams[i].0),
-            t(lang, "is de grootste post", "is the largest stream"),
+            i18n::text(lang, "chart-is-the-largest-stream"),
             locale::percent(x / total, 0, lang),
-            t(lang, "van de zorguitgaven in", "of care spend in"),
+            i18n::text(lang, "chart-of-care-spend-in"),
             y.year
         ),
         _ => format!(
             "{}: {}",
             name(&v.name),
-            t(
-                lang,
-                "zorguitgaven per budgetstroom",
-                "care spend per stream"
-            )
+            i18n::text(lang, "chart-care-spend-per-stream")
         ),
     };
     let mut legend: Vec<(String, Mark)> = streams
@@ -431,7 +389,7 @@ fn streams(summary: &Summary, v: &VariantSummary, lang: Lang) -> Made {
     // Top of the legend = top of the stack.
     legend.reverse();
     legend.push((
-        t(lang, "plafond (gemiddeld)", "ceiling (mean)").to_string(),
+        i18n::text(lang, "chart-ceiling-mean"),
         Mark::Line {
             color: style::CEILING,
             dashed: true,
@@ -442,11 +400,7 @@ fn streams(summary: &Summary, v: &VariantSummary, lang: Lang) -> Made {
         streams,
         ceiling,
         lang,
-        y_desc: t(
-            lang,
-            "Gemiddelde zorguitgaven per jaar",
-            "Mean care spend per year",
-        ),
+        y_desc: i18n::text(lang, "chart-mean-care-spend-per-year"),
     };
     (title, legend, Job::Stacked(plot))
 }
@@ -466,18 +420,18 @@ fn escalations(summary: &Summary, lang: Lang) -> Made {
     let title = match argmin(totals.iter().copied()) {
         Some((i, n)) if series.len() > 1 => format!(
             "{}: {} {} ({} {} {})",
-            t(lang, "Escalaties per jaar", "Escalations per year"),
-            t(lang, "de minste bij", "fewest with"),
+            i18n::text(lang, "chart-escalations-per-year"),
+            i18n::text(lang, "chart-fewest-with"),
             name(&series[i].0),
             locale::number(n, 0, lang),
-            t(lang, "in", "in"),
+            i18n::text(lang, "chart-in"),
             period(summary)
         ),
         _ => format!(
             "{}: {} {} {}",
-            t(lang, "Escalaties per jaar", "Escalations per year"),
+            i18n::text(lang, "chart-escalations-per-year"),
             locale::number(totals[0], 0, lang),
-            t(lang, "in", "in"),
+            i18n::text(lang, "chart-in"),
             period(summary)
         ),
     };
@@ -486,11 +440,7 @@ fn escalations(summary: &Summary, lang: Lang) -> Made {
         series,
         unit: LineUnit::Count,
         lang,
-        y_desc: t(
-            lang,
-            "Escalaties per jaar (gemiddeld, huishoudens)",
-            "Escalations per year (mean, households)",
-        ),
+        y_desc: i18n::text(lang, "chart-escalations-per-year-mean-households"),
     };
     let legend = legend_noting_zeros(summary, &plot.series, lang);
     (title, legend, Job::Lines(plot))
@@ -516,34 +466,21 @@ fn waiting(summary: &Summary, lang: Lang) -> Made {
     let title = match most {
         Some((i, y, n)) if n >= 0.5 => format!(
             "{}: {} {} ({} {} {})",
-            t(
-                lang,
-                "Wachtenden aan het eind van het jaar",
-                "Households waiting at year end"
-            ),
-            t(lang, "de meeste bij", "most with"),
+            i18n::text(lang, "chart-households-waiting-at-year-end"),
+            i18n::text(lang, "chart-most-with"),
             name(&series[i].0),
             locale::number(n, 0, lang),
-            t(lang, "in", "in"),
+            i18n::text(lang, "chart-in"),
             summary.scenario.years.get(y).copied().unwrap_or_default()
         ),
-        _ => t(
-            lang,
-            "Geen enkele variant bouwt een wachtlijst op",
-            "No variant builds up a waiting list",
-        )
-        .to_string(),
+        _ => i18n::text(lang, "chart-no-variant-builds-up-a"),
     };
     let plot = LinesPlot {
         years: years(summary),
         series,
         unit: LineUnit::Count,
         lang,
-        y_desc: t(
-            lang,
-            "Wachtenden eind van het jaar (gemiddeld, huishoudens)",
-            "Waiting at year end (mean, households)",
-        ),
+        y_desc: i18n::text(lang, "chart-waiting-at-year-end-mean"),
     };
     let legend = legend_noting_zeros(summary, &plot.series, lang);
     (title, legend, Job::Lines(plot))
@@ -555,16 +492,16 @@ fn saving(c: &Comparison, lang: Lang) -> Made {
     let title = format!(
         "{} {} {}: {} {}; {} {} {}",
         name(&c.variant),
-        t(lang, "tegenover", "against"),
+        i18n::text(lang, "chart-against-2"),
         name(&c.baseline),
-        t(lang, "kans op een besparing", "chance of a saving"),
+        i18n::text(lang, "chart-chance-of-a-saving"),
         locale::percent(c.p_saving.p, 1, lang),
-        t(lang, "gemiddeld", "on average"),
+        i18n::text(lang, "chart-on-average"),
         locale::euro_short(mean_saving.abs(), lang),
         if mean_saving >= 0.0 {
-            t(lang, "goedkoper", "cheaper")
+            i18n::text(lang, "chart-cheaper")
         } else {
-            t(lang, "duurder", "more expensive")
+            i18n::text(lang, "chart-more-expensive")
         }
     );
     // Saving = baseline − variant: the difference's bins mirrored.
@@ -581,20 +518,15 @@ fn saving(c: &Comparison, lang: Lang) -> Made {
         .collect();
     let legend = vec![
         (
-            t(lang, "besparing (goedkoper)", "saving (cheaper)").to_string(),
+            i18n::text(lang, "chart-saving-cheaper"),
             Mark::Block { color: style::GAIN },
         ),
         (
-            t(
-                lang,
-                "geen besparing (even duur of duurder)",
-                "no saving (same cost or dearer)",
-            )
-            .to_string(),
+            i18n::text(lang, "chart-no-saving-same-cost-or"),
             Mark::Block { color: style::LOSS },
         ),
         (
-            t(lang, "90%-interval (P5–P95)", "90% interval (P5–P95)").to_string(),
+            i18n::text(lang, "chart-90-interval-p5-p95"),
             Mark::Line {
                 color: style::TEXT,
                 dashed: false,
@@ -609,18 +541,10 @@ fn saving(c: &Comparison, lang: Lang) -> Made {
         lang,
         x_desc: format!(
             "{} {} {} ({})",
-            t(
-                lang,
-                "Besparing op de totale kosten",
-                "Saving on total cost"
-            ),
-            t(lang, "tegenover", "against"),
+            i18n::text(lang, "chart-saving-on-total-cost"),
+            i18n::text(lang, "chart-against-2"),
             name(&c.baseline),
-            t(
-                lang,
-                "hele periode; negatief: duurder",
-                "whole period; negative: dearer"
-            )
+            i18n::text(lang, "chart-whole-period-negative-dearer")
         ),
     };
     (title, legend, Job::Histogram(plot))
@@ -655,7 +579,7 @@ struct BandsPlot {
     ceiling: Vec<f64>,
     color: RGBColor,
     lang: Lang,
-    y_desc: &'static str,
+    y_desc: String,
 }
 
 fn band(years: &[f64], lo: &[f64], hi: &[f64]) -> Vec<(f64, f64)> {
@@ -684,8 +608,8 @@ impl Plot for BandsPlot {
             .y_labels(8)
             .x_label_formatter(&|x| style::year_tick(*x))
             .y_label_formatter(&|y| style::euro_tick(*y, max_abs, lang))
-            .x_desc(style::t(lang, "Jaar", "Year"))
-            .y_desc(self.y_desc)
+            .x_desc(i18n::text(lang, "chart-year"))
+            .y_desc(self.y_desc.as_str())
             .draw()
             .or_draw()?;
         chart
@@ -744,7 +668,7 @@ struct LinesPlot {
     series: Vec<(String, Vec<f64>)>,
     unit: LineUnit,
     lang: Lang,
-    y_desc: &'static str,
+    y_desc: String,
 }
 
 impl Plot for LinesPlot {
@@ -776,8 +700,8 @@ impl Plot for LinesPlot {
             .y_labels(8)
             .x_label_formatter(&|x| style::year_tick(*x))
             .y_label_formatter(&y_fmt)
-            .x_desc(style::t(lang, "Jaar", "Year"))
-            .y_desc(self.y_desc)
+            .x_desc(i18n::text(lang, "chart-year"))
+            .y_desc(self.y_desc.as_str())
             .draw()
             .or_draw()?;
         for (i, (_, ys)) in self.series.iter().enumerate() {
@@ -875,7 +799,7 @@ struct StackedPlot {
     streams: Vec<(String, Vec<f64>)>,
     ceiling: Vec<f64>,
     lang: Lang,
-    y_desc: &'static str,
+    y_desc: String,
 }
 
 impl Plot for StackedPlot {
@@ -906,8 +830,8 @@ impl Plot for StackedPlot {
             .y_labels(8)
             .x_label_formatter(&|x| style::year_tick(*x))
             .y_label_formatter(&|y| style::euro_tick(*y, max_abs, lang))
-            .x_desc(style::t(lang, "Jaar", "Year"))
-            .y_desc(self.y_desc)
+            .x_desc(i18n::text(lang, "chart-year"))
+            .y_desc(self.y_desc.as_str())
             .draw()
             .or_draw()?;
         for (yi, &x) in self.years.iter().enumerate() {
@@ -982,11 +906,7 @@ impl Plot for HistogramPlot {
             .x_label_formatter(&|x| style::euro_tick(*x, max_abs, lang))
             .y_label_formatter(&|y| locale::percent(*y, if y_step >= 0.01 { 0 } else { 1 }, lang))
             .x_desc(self.x_desc.as_str())
-            .y_desc(style::t(
-                lang,
-                "Aandeel van de gesimuleerde toekomsten",
-                "Share of simulated futures",
-            ))
+            .y_desc(i18n::text(lang, "chart-share-of-simulated-futures"))
             .draw()
             .or_draw()?;
         for &(a, b, share) in &self.bins {
@@ -1023,17 +943,17 @@ impl Plot for HistogramPlot {
         // The chance of a saving, large, in the upper corner away from the mass.
         let note = format!(
             "{} {}",
-            style::t(lang, "Kans op besparing:", "Chance of a saving:"),
+            i18n::text(lang, "chart-chance-of-a-saving-2"),
             locale::percent(self.p_saving, 1, lang)
         );
         let sub = format!(
             "{} {} {}",
-            style::t(lang, "Gemiddeld", "On average"),
+            i18n::text(lang, "chart-on-average-2"),
             locale::euro_short(self.mean.abs(), lang),
             if self.mean >= 0.0 {
-                style::t(lang, "goedkoper", "cheaper")
+                i18n::text(lang, "chart-cheaper")
             } else {
-                style::t(lang, "duurder", "more expensive")
+                i18n::text(lang, "chart-more-expensive")
             }
         );
         let left_side = self.mean >= (x0 + x1) / 2.0;

@@ -10,9 +10,10 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use wijkbudget::allocation::{self, Allocation, Municipality, export};
+use wijkbudget::allocation::{self, Allocation, Municipality};
 use wijkbudget::engine::RunConfig;
 use wijkbudget::export::OutputFile;
+use wijkbudget::export::allocation as export;
 use wijkbudget::locale::Lang;
 use wijkbudget::resources;
 use wijkbudget::scenario;

@@ -294,7 +294,10 @@ fn run_command(args: &RunArgs) -> Result<ExitCode> {
         let (summary, kept) = (output.summary, output.kept);
         let mut files = Vec::new();
         for exporter in export::all(lang) {
-            files.extend(exporter.export(&summary, &kept)?);
+            files.extend(exporter.export(&export::Run {
+                summary: &summary,
+                kept: &kept,
+            })?);
         }
         let sens = report::sensitivity_in(&dir, &summary, common.quiet);
         files.extend(report::outputs(

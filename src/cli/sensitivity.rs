@@ -14,8 +14,9 @@ use clap::{Args, ValueEnum};
 
 use wijkbudget::charts;
 use wijkbudget::export::OutputFile;
+use wijkbudget::export::sensitivity as export;
 use wijkbudget::locale::{self, Lang};
-use wijkbudget::sensitivity::{Methods, Plan, PlanError, Request, export};
+use wijkbudget::sensitivity::{Methods, Plan, PlanError, Request};
 
 use super::{CommonArgs, load_all, progress, safe_name, write};
 

@@ -1,83 +1,36 @@
 //! The compact table printed after a run: headline figures per variant and the
-//! paired comparison with the baseline, Dutch by default.
+//! paired comparison with the baseline, Dutch by default (words from
+//! [`crate::i18n`]).
 
+use crate::i18n::{text, text_args};
 use crate::locale::{self, Lang, euro, percent, percent_se};
 use crate::results::Summary;
 
-/// Words of the table in one language.
-struct Words {
-    replications: &'static str,
-    variant: &'static str,
-    p_any: &'static str,
-    p_last: &'static str,
-    overrun_mean: &'static str,
-    overrun_p95: &'static str,
-    total: &'static str,
-    against: &'static str,
-    difference: &'static str,
-    interval: &'static str,
-    p_saving: &'static str,
-    break_even: &'static str,
-    never: &'static str,
-    se_note: &'static str,
-}
-
-const NL: Words = Words {
-    replications: "replicaties",
-    variant: "variant",
-    p_any: "kans overschr.",
-    p_last: "in laatste jaar",
-    overrun_mean: "verwacht tekort",
-    overrun_p95: "P95 tekort",
-    total: "totale kosten ± se",
-    against: "Gepaard verschil met",
-    difference: "verschil kosten ± se",
-    interval: "90%-interval",
-    p_saving: "kans besparing",
-    break_even: "terugverdiend",
-    never: "niet binnen horizon",
-    se_note: "kans overschr. = kans op een tekort in enig jaar; tekort = uitgaven boven plafond en reserve, opgeteld\nover de horizon; se = Monte Carlo-standaardfout; verschil en interval: variant min basis, per replicatie",
-};
-
-const EN: Words = Words {
-    replications: "replications",
-    variant: "variant",
-    p_any: "P(overrun)",
-    p_last: "in last year",
-    overrun_mean: "expected overrun",
-    overrun_p95: "P95 overrun",
-    total: "total cost ± se",
-    against: "Paired difference with",
-    difference: "cost difference ± se",
-    interval: "90% interval",
-    p_saving: "P(saving)",
-    break_even: "break-even",
-    never: "not within horizon",
-    se_note: "P(overrun) = probability of an overrun in any year; overrun = spend beyond ceiling and reserve, summed\nover the horizon; se = Monte Carlo standard error; difference and interval: variant minus baseline, paired",
-};
-
 /// Renders the table as text lines.
 pub fn render(summary: &Summary, lang: Lang) -> String {
-    let t = match lang {
-        Lang::Nl => &NL,
-        Lang::En => &EN,
-    };
     let sc = &summary.scenario;
     let years = match (sc.years.first(), sc.years.last()) {
         (Some(a), Some(b)) => format!("{a}–{b}"),
         _ => String::new(),
     };
-    let mut out = format!(
-        "{} — {} {}, seed {}, {}\n\n",
-        sc.name, sc.replications, t.replications, sc.seed, years
+    let mut out = text_args(
+        lang,
+        "console-head",
+        &[
+            ("name", &sc.name),
+            ("n", &sc.replications.to_string()),
+            ("seed", &sc.seed.to_string()),
+            ("years", &years),
+        ],
     );
+    out.push_str("\n\n");
     let mut rows = vec![vec![
-        t.variant.to_string(),
-        t.p_any.to_string(),
-        t.p_last.to_string(),
-        t.overrun_mean.to_string(),
-        t.overrun_p95.to_string(),
-        t.total.to_string(),
+        text(lang, "console-variant"),
+        text(lang, "console-p-any"),
+        text(lang, "console-p-last"),
+        text(lang, "console-overrun-mean"),
+        text(lang, "console-overrun-p95"),
+        text(lang, "console-total"),
     ]];
     for v in &summary.variants {
         let h = &v.headline;
@@ -100,13 +53,19 @@ pub fn render(summary: &Summary, lang: Lang) -> String {
     }
     out.push_str(&grid(&rows));
     if let Some(first) = summary.comparisons.first() {
-        out.push_str(&format!("\n{} {}:\n", t.against, first.baseline));
+        out.push('\n');
+        out.push_str(&text_args(
+            lang,
+            "console-against",
+            &[("baseline", &first.baseline)],
+        ));
+        out.push('\n');
         let mut rows = vec![vec![
-            t.variant.to_string(),
-            t.difference.to_string(),
-            t.interval.to_string(),
-            t.p_saving.to_string(),
-            t.break_even.to_string(),
+            text(lang, "console-variant"),
+            text(lang, "console-difference"),
+            text(lang, "console-interval"),
+            text(lang, "console-p-saving"),
+            text(lang, "console-break-even"),
         ]];
         for c in &summary.comparisons {
             let d = &c.total_cost_difference;
@@ -116,13 +75,13 @@ pub fn render(summary: &Summary, lang: Lang) -> String {
                 format!("{} … {}", euro(d.p5, lang), euro(d.p95, lang)),
                 percent(c.p_saving.p, 1, lang),
                 c.break_even_year
-                    .map_or_else(|| t.never.to_string(), |y| y.to_string()),
+                    .map_or_else(|| text(lang, "console-never"), |y| y.to_string()),
             ]);
         }
         out.push_str(&grid(&rows));
     }
     out.push('\n');
-    out.push_str(t.se_note);
+    out.push_str(&text(lang, "console-se-note"));
     out.push('\n');
     out
 }

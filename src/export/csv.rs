@@ -8,7 +8,7 @@
 //! - `replications.csv`: per replication the horizon totals, for own analyses
 //!   (the first `results::KEEP_LIMIT` replications).
 
-use super::{ExportError, Exporter, OutputFile};
+use super::{ExportError, Exporter, OutputFile, Run};
 use crate::results::{KEPT_COLUMNS, Kept, Summary};
 use crate::stats::Stat;
 
@@ -52,8 +52,9 @@ pub(crate) fn table(
     })
 }
 
-impl Exporter for Csv {
-    fn export(&self, summary: &Summary, kept: &[Kept]) -> Result<Vec<OutputFile>, ExportError> {
+impl Exporter<Run<'_>> for Csv {
+    fn export(&self, run: &Run<'_>) -> Result<Vec<OutputFile>, ExportError> {
+        let Run { summary, kept } = *run;
         let metrics = &summary.scenario.metrics;
         let metric_cols = |key: &str| -> [String; 4] {
             let d = metrics.iter().find(|d| d.key == key);
@@ -95,122 +96,138 @@ impl Exporter for Csv {
             }
             Ok(())
         })?;
-        let mut header = vec![
-            "variant",
-            "baseline",
-            "year",
-            "measure",
-            "p_saving",
-            "p_saving_se",
-        ];
-        header.extend(STAT_HEADER);
-        let comparison = table("comparison.csv", &header, |w| {
-            for c in &summary.comparisons {
-                for y in &c.years {
-                    let rows = [
-                        ("total_cost_difference", &y.difference, None),
-                        (
-                            "cumulative_difference",
-                            &y.cumulative_difference,
-                            Some(y.p_saving_cumulative),
-                        ),
-                        ("escalations_avoided", &y.escalations_avoided, None),
-                    ];
-                    for (measure, s, p) in rows {
-                        let mut rec = vec![
-                            c.variant.clone(),
-                            c.baseline.clone(),
-                            y.year.to_string(),
-                            measure.to_string(),
-                            p.map(|p| num(p.p)).unwrap_or_default(),
-                            p.map(|p| num(p.se)).unwrap_or_default(),
-                        ];
-                        rec.extend(stat_fields(s));
-                        w.write_record(&rec)?;
-                    }
-                }
-                let mut rec = vec![
-                    c.variant.clone(),
-                    c.baseline.clone(),
-                    "horizon".into(),
-                    "total_cost_difference".into(),
-                    num(c.p_saving.p),
-                    num(c.p_saving.se),
-                ];
-                rec.extend(stat_fields(&c.total_cost_difference));
-                w.write_record(&rec)?;
-            }
-            Ok(())
-        })?;
-        let assumptions = table(
-            "assumptions.csv",
-            &[
-                "variant",
-                "path",
-                "dist",
-                "description",
-                "mean",
-                "source",
-                "line",
-            ],
-            |w| {
-                for v in &summary.variants {
-                    for a in &v.assumptions {
-                        w.write_record([
-                            v.name.as_str(),
-                            &a.path,
-                            a.dist.kind(),
-                            &a.description,
-                            &num(a.mean),
-                            a.source.as_deref().unwrap_or(""),
-                            &a.line.to_string(),
-                        ])?;
-                    }
-                }
-                Ok(())
-            },
-        )?;
-        let drivers = table(
-            "drivers.csv",
-            &[
-                "variant",
-                "path",
-                "rank_correlation_total_cost",
-                "rank_correlation_overrun",
-            ],
-            |w| {
-                for v in &summary.variants {
-                    for d in &v.drivers {
-                        w.write_record([
-                            v.name.as_str(),
-                            &d.path,
-                            &num(d.rank_correlation_total_cost),
-                            &num(d.rank_correlation_overrun),
-                        ])?;
-                    }
-                }
-                Ok(())
-            },
-        )?;
-        let mut header = vec!["variant", "replication"];
-        header.extend(KEPT_COLUMNS.map(|(name, _)| name));
-        let replications = table("replications.csv", &header, |w| {
-            for k in kept {
-                for (r, row) in k.horizon.chunks_exact(KEPT_COLUMNS.len()).enumerate() {
-                    let mut rec = vec![k.variant.clone(), r.to_string()];
-                    rec.extend(row.iter().map(|&x| num(x)));
-                    w.write_record(&rec)?;
-                }
-            }
-            Ok(())
-        })?;
         Ok(vec![
             yearly,
             horizon,
-            comparison,
-            assumptions,
-            drivers,
-            replications,
+            comparison(summary)?,
+            assumptions(summary)?,
+            drivers(summary)?,
+            replications(kept)?,
         ])
     }
+}
+
+/// `comparison.csv`: each variant against the baseline, per year and over the horizon.
+fn comparison(summary: &Summary) -> Result<OutputFile, ExportError> {
+    let mut header = vec![
+        "variant",
+        "baseline",
+        "year",
+        "measure",
+        "p_saving",
+        "p_saving_se",
+    ];
+    header.extend(STAT_HEADER);
+    table("comparison.csv", &header, |w| {
+        for c in &summary.comparisons {
+            for y in &c.years {
+                let rows = [
+                    ("total_cost_difference", &y.difference, None),
+                    (
+                        "cumulative_difference",
+                        &y.cumulative_difference,
+                        Some(y.p_saving_cumulative),
+                    ),
+                    ("escalations_avoided", &y.escalations_avoided, None),
+                ];
+                for (measure, s, p) in rows {
+                    let mut rec = vec![
+                        c.variant.clone(),
+                        c.baseline.clone(),
+                        y.year.to_string(),
+                        measure.to_string(),
+                        p.map(|p| num(p.p)).unwrap_or_default(),
+                        p.map(|p| num(p.se)).unwrap_or_default(),
+                    ];
+                    rec.extend(stat_fields(s));
+                    w.write_record(&rec)?;
+                }
+            }
+            let mut rec = vec![
+                c.variant.clone(),
+                c.baseline.clone(),
+                "horizon".into(),
+                "total_cost_difference".into(),
+                num(c.p_saving.p),
+                num(c.p_saving.se),
+            ];
+            rec.extend(stat_fields(&c.total_cost_difference));
+            w.write_record(&rec)?;
+        }
+        Ok(())
+    })
+}
+
+/// `assumptions.csv`: every parameter per variant.
+fn assumptions(summary: &Summary) -> Result<OutputFile, ExportError> {
+    table(
+        "assumptions.csv",
+        &[
+            "variant",
+            "path",
+            "dist",
+            "description",
+            "mean",
+            "source",
+            "line",
+        ],
+        |w| {
+            for v in &summary.variants {
+                for a in &v.assumptions {
+                    w.write_record([
+                        v.name.as_str(),
+                        &a.path,
+                        a.dist.kind(),
+                        &a.description,
+                        &num(a.mean),
+                        a.source.as_deref().unwrap_or(""),
+                        &a.line.to_string(),
+                    ])?;
+                }
+            }
+            Ok(())
+        },
+    )
+}
+
+/// `drivers.csv`: the rank correlations per variant and parameter.
+fn drivers(summary: &Summary) -> Result<OutputFile, ExportError> {
+    table(
+        "drivers.csv",
+        &[
+            "variant",
+            "path",
+            "rank_correlation_total_cost",
+            "rank_correlation_overrun",
+        ],
+        |w| {
+            for v in &summary.variants {
+                for d in &v.drivers {
+                    w.write_record([
+                        v.name.as_str(),
+                        &d.path,
+                        &num(d.rank_correlation_total_cost),
+                        &num(d.rank_correlation_overrun),
+                    ])?;
+                }
+            }
+            Ok(())
+        },
+    )
+}
+
+/// `replications.csv`: the kept replications' horizon totals.
+fn replications(kept: &[Kept]) -> Result<OutputFile, ExportError> {
+    let mut header = vec!["variant", "replication"];
+    header.extend(KEPT_COLUMNS.map(|(name, _)| name));
+    table("replications.csv", &header, |w| {
+        for k in kept {
+            for (r, row) in k.horizon.chunks_exact(KEPT_COLUMNS.len()).enumerate() {
+                let mut rec = vec![k.variant.clone(), r.to_string()];
+                rec.extend(row.iter().map(|&x| num(x)));
+                w.write_record(&rec)?;
+            }
+        }
+        Ok(())
+    })
 }

@@ -1,14 +1,13 @@
-//! `summary.json`: the whole [`Summary`], for machines (schema in docs/output.md).
+//! `summary.json`: the whole [`Summary`](crate::results::Summary), for machines (schema in docs/output.md).
 
-use super::{ExportError, Exporter, OutputFile};
-use crate::results::{Kept, Summary};
+use super::{ExportError, Exporter, OutputFile, Run};
 
 /// Writes `summary.json`.
 pub struct Json;
 
-impl Exporter for Json {
-    fn export(&self, summary: &Summary, _: &[Kept]) -> Result<Vec<OutputFile>, ExportError> {
-        let mut bytes = serde_json::to_vec_pretty(summary)?;
+impl Exporter<Run<'_>> for Json {
+    fn export(&self, run: &Run<'_>) -> Result<Vec<OutputFile>, ExportError> {
+        let mut bytes = serde_json::to_vec_pretty(run.summary)?;
         bytes.push(b'\n');
         Ok(vec![OutputFile {
             name: "summary.json".into(),

@@ -1,10 +1,14 @@
-//! Exporters: each turns a [`Summary`] (and, for per-replication tables, the
-//! kept replications) into the bytes of one or more files. The caller writes them,
-//! atomically; nothing here touches the file system.
+//! Exporters: each turns a result (a run's [`Summary`] with its kept
+//! replications, a sensitivity analysis's `Report`, an `Allocation`) into the
+//! bytes of one or more files, behind one [`Exporter`] trait; and the console
+//! tables. The caller writes them, atomically; nothing here touches the file
+//! system.
 
+pub mod allocation;
 pub mod console;
 pub mod csv;
 pub mod json;
+pub mod sensitivity;
 #[cfg(feature = "render")]
 pub mod xlsx;
 
@@ -34,15 +38,27 @@ pub enum ExportError {
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
 }
 
-/// Turns the results of a run into files.
-pub trait Exporter {
-    fn export(&self, summary: &Summary, kept: &[Kept]) -> Result<Vec<OutputFile>, ExportError>;
+/// Turns a result of kind `R` into files: [`Run`] for a run,
+/// `sensitivity::Report`, `allocation::Allocation`.
+pub trait Exporter<R: ?Sized> {
+    fn export(&self, result: &R) -> Result<Vec<OutputFile>, ExportError>;
 }
+
+/// What a run's exporters read: its summary and the kept replications (for
+/// the per-replication tables).
+#[derive(Debug, Clone, Copy)]
+pub struct Run<'a> {
+    pub summary: &'a Summary,
+    pub kept: &'a [Kept],
+}
+
+/// An exporter of a run's results.
+pub type RunExporter = dyn for<'a> Exporter<Run<'a>>;
 
 /// The exporters every run uses; `lang` is the language of the files for
 /// people (the workbook, with the feature `render`), not of the
 /// machine-readable ones.
-pub fn all(lang: Lang) -> Vec<Box<dyn Exporter>> {
+pub fn all(lang: Lang) -> Vec<Box<RunExporter>> {
     #[cfg(not(feature = "render"))]
     let _ = lang;
     vec![

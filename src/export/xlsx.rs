@@ -10,12 +10,15 @@
 //! workbook's creation date is fixed, so the same summary gives the same
 //! bytes.
 
+use std::sync::LazyLock;
+
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, XlsxError,
 };
 
-use super::{ExportError, Exporter, OutputFile};
+use super::{ExportError, Exporter, OutputFile, Run};
 use crate::dist::Dist;
+use crate::i18n;
 use crate::locale::{self, Lang};
 use crate::metrics::{Agg, MetricDef, Unit};
 use crate::results::{ScenarioInfo, Summary, VariantSummary};
@@ -30,15 +33,11 @@ pub struct Xlsx {
     pub lang: Lang,
 }
 
-impl Exporter for Xlsx {
-    fn export(
-        &self,
-        summary: &Summary,
-        _kept: &[crate::results::Kept],
-    ) -> Result<Vec<OutputFile>, ExportError> {
+impl Exporter<Run<'_>> for Xlsx {
+    fn export(&self, run: &Run<'_>) -> Result<Vec<OutputFile>, ExportError> {
         Ok(vec![OutputFile {
             name: FILE_NAME.into(),
-            bytes: workbook(summary, self.lang)?,
+            bytes: workbook(run.summary, self.lang)?,
         }])
     }
 }
@@ -133,7 +132,8 @@ impl Sheet {
     }
 }
 
-/// Words of the workbook in one language.
+/// Words of the workbook in one language, from the catalogue ([`crate::i18n`]),
+/// looked up once per language and kept for the life of the program.
 struct Words {
     overview: &'static str,
     comparison: &'static str,
@@ -190,136 +190,90 @@ struct Words {
     rank_overrun: &'static str,
     units: [&'static str; 3],
     aggs: [&'static str; 4],
-    notes: &'static [&'static str],
+    notes: [&'static str; 4],
 }
 
-const NL: Words = Words {
-    overview: "Overzicht",
-    comparison: "Vergelijking",
-    comparison_years: "Vergelijking per jaar",
-    horizon: "Horizon",
-    yearly: "Per jaar (alle)",
-    assumptions: "Aannames",
-    drivers: "Gevoeligheid",
-    variant: "variant",
-    description: "omschrijving",
-    baseline: "basis",
-    year: "jaar",
-    key: "sleutel",
-    metric: "grootheid",
-    unit: "eenheid",
-    over_horizon: "over de horizon",
-    mean: "gem.",
-    scenario: "scenario",
-    file: "bestand",
-    seed: "seed",
-    replications: "replicaties",
-    horizon_years: "horizon (jaren)",
-    first_year: "eerste jaar",
-    last_year: "laatste jaar",
-    parameter_uncertainty: "parameteronzekerheid",
-    process_uncertainty: "procesonzekerheid",
-    program: "programma",
-    generator: "toevalsgenerator",
-    yes: "ja",
-    no: "nee",
-    p_any: "kans overschrijding enig jaar",
-    p_last: "kans overschrijding laatste jaar",
-    overrun_mean: "verwacht tekort",
-    overrun_p95: "P95 tekort",
-    total_cost: "totale kosten",
-    difference: "verschil totale kosten",
-    unpaired_se: "se zonder paring",
-    interval_low: "90%-interval van",
-    interval_high: "90%-interval tot",
-    p_saving: "kans besparing",
-    break_even: "terugverdiend in",
-    never: "niet binnen horizon",
-    overrun_difference: "verschil tekort",
-    cumulative: "cumulatief verschil",
-    p_saving_cumulative: "kans besparing cumulatief",
-    escalations_avoided: "escalaties voorkomen",
-    p_overrun: "kans overschrijding",
-    parameter: "parameter",
-    distribution: "verdeling",
-    expected: "verwachting",
-    source: "bron",
-    line: "regel",
-    rank_total_cost: "rangcorrelatie totale kosten",
-    rank_overrun: "rangcorrelatie tekort",
-    units: ["euro", "aantal", "kans"],
-    aggs: ["som", "gemiddelde", "laatste jaar", "maximum"],
-    notes: &[
-        "kans overschrijding = kans op een tekort in enig jaar; tekort = uitgaven boven plafond en reserve, opgeteld over de horizon.",
-        "se = Monte Carlo-standaardfout; P5 en P95 = 5e en 95e percentiel over de replicaties.",
-        "Verschillen: variant min basis, per replicatie gepaard (gemeenschappelijke toevalsgetallen); negatief is een besparing.",
-        "Bedragen in euro van het jaar waarin ze worden uitgegeven (nominaal).",
-    ],
-};
+impl Words {
+    fn new(lang: Lang) -> Self {
+        // Once per language: the texts live as long as the program.
+        let w = |id: &str| -> &'static str { i18n::text(lang, id).leak() };
+        Words {
+            overview: w("xlsx-overview"),
+            comparison: w("xlsx-comparison"),
+            comparison_years: w("xlsx-comparison-years"),
+            horizon: w("xlsx-horizon"),
+            yearly: w("xlsx-yearly"),
+            assumptions: w("xlsx-assumptions"),
+            drivers: w("xlsx-drivers"),
+            variant: w("xlsx-variant"),
+            description: w("xlsx-description"),
+            baseline: w("xlsx-baseline"),
+            year: w("xlsx-year"),
+            key: w("xlsx-key"),
+            metric: w("xlsx-metric"),
+            unit: w("xlsx-unit"),
+            over_horizon: w("xlsx-over-horizon"),
+            mean: w("xlsx-mean"),
+            scenario: w("xlsx-scenario"),
+            file: w("xlsx-file"),
+            seed: w("xlsx-seed"),
+            replications: w("xlsx-replications"),
+            horizon_years: w("xlsx-horizon-years"),
+            first_year: w("xlsx-first-year"),
+            last_year: w("xlsx-last-year"),
+            parameter_uncertainty: w("xlsx-parameter-uncertainty"),
+            process_uncertainty: w("xlsx-process-uncertainty"),
+            program: w("xlsx-program"),
+            generator: w("xlsx-generator"),
+            yes: w("xlsx-yes"),
+            no: w("xlsx-no"),
+            p_any: w("xlsx-p-any"),
+            p_last: w("xlsx-p-last"),
+            overrun_mean: w("xlsx-overrun-mean"),
+            overrun_p95: w("xlsx-overrun-p95"),
+            total_cost: w("xlsx-total-cost"),
+            difference: w("xlsx-difference"),
+            unpaired_se: w("xlsx-unpaired-se"),
+            interval_low: w("xlsx-interval-low"),
+            interval_high: w("xlsx-interval-high"),
+            p_saving: w("xlsx-p-saving"),
+            break_even: w("xlsx-break-even"),
+            never: w("xlsx-never"),
+            overrun_difference: w("xlsx-overrun-difference"),
+            cumulative: w("xlsx-cumulative"),
+            p_saving_cumulative: w("xlsx-p-saving-cumulative"),
+            escalations_avoided: w("xlsx-escalations-avoided"),
+            p_overrun: w("xlsx-p-overrun"),
+            parameter: w("xlsx-parameter"),
+            distribution: w("xlsx-distribution"),
+            expected: w("xlsx-expected"),
+            source: w("xlsx-source"),
+            line: w("xlsx-line"),
+            rank_total_cost: w("xlsx-rank-total-cost"),
+            rank_overrun: w("xlsx-rank-overrun"),
+            units: [
+                w("xlsx-unit-euro"),
+                w("xlsx-unit-count"),
+                w("xlsx-unit-probability"),
+            ],
+            aggs: [
+                w("xlsx-agg-sum"),
+                w("xlsx-agg-mean"),
+                w("xlsx-agg-last"),
+                w("xlsx-agg-max"),
+            ],
+            notes: [
+                w("xlsx-note-1"),
+                w("xlsx-note-2"),
+                w("xlsx-note-3"),
+                w("xlsx-note-4"),
+            ],
+        }
+    }
+}
 
-const EN: Words = Words {
-    overview: "Overview",
-    comparison: "Comparison",
-    comparison_years: "Comparison by year",
-    horizon: "Horizon",
-    yearly: "By year (all)",
-    assumptions: "Assumptions",
-    drivers: "Drivers",
-    variant: "variant",
-    description: "description",
-    baseline: "baseline",
-    year: "year",
-    key: "key",
-    metric: "metric",
-    unit: "unit",
-    over_horizon: "over the horizon",
-    mean: "mean",
-    scenario: "scenario",
-    file: "file",
-    seed: "seed",
-    replications: "replications",
-    horizon_years: "horizon (years)",
-    first_year: "first year",
-    last_year: "last year",
-    parameter_uncertainty: "parameter uncertainty",
-    process_uncertainty: "process uncertainty",
-    program: "program",
-    generator: "random generator",
-    yes: "yes",
-    no: "no",
-    p_any: "P(overrun) any year",
-    p_last: "P(overrun) last year",
-    overrun_mean: "expected overrun",
-    overrun_p95: "P95 overrun",
-    total_cost: "total cost",
-    difference: "total cost difference",
-    unpaired_se: "se unpaired",
-    interval_low: "90% interval from",
-    interval_high: "90% interval to",
-    p_saving: "P(saving)",
-    break_even: "break-even year",
-    never: "not within horizon",
-    overrun_difference: "overrun difference",
-    cumulative: "cumulative difference",
-    p_saving_cumulative: "P(saving) cumulative",
-    escalations_avoided: "escalations avoided",
-    p_overrun: "P(overrun)",
-    parameter: "parameter",
-    distribution: "distribution",
-    expected: "expected value",
-    source: "source",
-    line: "line",
-    rank_total_cost: "rank correlation total cost",
-    rank_overrun: "rank correlation overrun",
-    units: ["euro", "count", "probability"],
-    aggs: ["sum", "mean", "last year", "maximum"],
-    notes: &[
-        "P(overrun) = probability of an overrun in any year; overrun = spend beyond ceiling and reserve, summed over the horizon.",
-        "se = Monte Carlo standard error; P5 and P95 = 5th and 95th percentile over the replications.",
-        "Differences: variant minus baseline, paired per replication (common random numbers); negative is a saving.",
-        "Amounts in euros of the year in which they are spent (nominal).",
-    ],
-};
+static NL: LazyLock<Words> = LazyLock::new(|| Words::new(Lang::Nl));
+static EN: LazyLock<Words> = LazyLock::new(|| Words::new(Lang::En));
 
 fn words(lang: Lang) -> &'static Words {
     match lang {
@@ -383,18 +337,14 @@ fn cap_rows(sheet: &mut Sheet, max: usize, lang: Lang) {
     sheet.rows.truncate(max);
     sheet.notes.insert(
         0,
-        match lang {
-            Lang::Nl => format!(
-                "Afgekapt na {} van {} rijen; alle rijen staan in de CSV-bestanden.",
-                locale::number(max as f64, 0, lang),
-                locale::number(n as f64, 0, lang)
-            ),
-            Lang::En => format!(
-                "Cut after {} of {} rows; the CSV files hold every row.",
-                locale::number(max as f64, 0, lang),
-                locale::number(n as f64, 0, lang)
-            ),
-        },
+        i18n::text_args(
+            lang,
+            "xlsx-cut",
+            &[
+                ("max", &locale::number(max as f64, 0, lang)),
+                ("n", &locale::number(n as f64, 0, lang)),
+            ],
+        ),
     );
 }
 
@@ -477,7 +427,7 @@ fn overview(summary: &Summary, w: &Words) -> Sheet {
         row.push(text(&v.description));
         s.rows.push(row);
     }
-    s.notes = strings(w.notes);
+    s.notes = strings(&w.notes);
     s
 }
 
@@ -898,143 +848,8 @@ fn metric_label_of(sc: &ScenarioInfo, key: &str, lang: Lang) -> String {
 
 /// A metric's name for people, with the stream's and level's labels.
 pub fn metric_label(d: &MetricDef, sc: &ScenarioInfo, lang: Lang) -> String {
-    let nl = lang == Lang::Nl;
-    let base = match &*d.name {
-        "total_cost" => {
-            if nl {
-                "totale kosten"
-            } else {
-                "total cost"
-            }
-        }
-        "care_spend" => {
-            if nl {
-                "zorguitgaven"
-            } else {
-                "care spend"
-            }
-        }
-        "team_spend" => {
-            if nl {
-                "uitgaven wijkteam"
-            } else {
-                "team spend"
-            }
-        }
-        "prevention_spend" => {
-            if nl {
-                "preventie"
-            } else {
-                "prevention"
-            }
-        }
-        "ceiling" => {
-            if nl {
-                "plafond"
-            } else {
-                "ceiling"
-            }
-        }
-        "deficit" => {
-            if nl {
-                "saldo boven plafond"
-            } else {
-                "deficit"
-            }
-        }
-        "reserve_draw" => {
-            if nl {
-                "onttrekking reserve"
-            } else {
-                "reserve draw"
-            }
-        }
-        "overrun" => {
-            if nl {
-                "tekort"
-            } else {
-                "overrun"
-            }
-        }
-        "overrun_flag" => {
-            if nl {
-                "overschrijding"
-            } else {
-                "overrun occurred"
-            }
-        }
-        "reserve_end" => {
-            if nl {
-                "reserve eind jaar"
-            } else {
-                "reserve at year end"
-            }
-        }
-        "reinvested" => {
-            if nl {
-                "geherinvesteerd"
-            } else {
-                "reinvested"
-            }
-        }
-        "households" => {
-            if nl {
-                "huishoudens"
-            } else {
-                "households"
-            }
-        }
-        "new_needs" => {
-            if nl {
-                "nieuwe hulpvragen"
-            } else {
-                "new needs"
-            }
-        }
-        "relapses" => {
-            if nl {
-                "terugval"
-            } else {
-                "relapses"
-            }
-        }
-        "escalations" => {
-            if nl {
-                "escalaties"
-            } else {
-                "escalations"
-            }
-        }
-        "waiting_end" => {
-            if nl {
-                "wachtend eind jaar"
-            } else {
-                "waiting at year end"
-            }
-        }
-        "waiting_months" => {
-            if nl {
-                "wachtmaanden"
-            } else {
-                "months waiting"
-            }
-        }
-        "spend" => {
-            if nl {
-                "uitgaven"
-            } else {
-                "spend"
-            }
-        }
-        "clients" => {
-            if nl {
-                "cliënten"
-            } else {
-                "clients"
-            }
-        }
-        other => other,
-    };
+    let base = i18n::lookup(lang, &format!("metric-{}", d.name), &[]);
+    let base = base.as_deref().unwrap_or(&d.name);
     let stream = d
         .stream
         .as_ref()

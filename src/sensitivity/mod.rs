@@ -7,10 +7,9 @@
 //! (elementary effects for screening). [`analysis`] maps a point of the
 //! hypercube to a scenario's parameters and evaluates its outputs through
 //! the engine; [`report`] holds the result (`sensitivity.json`) and
-//! [`export`] turns it into files and a console table.
+//! `crate::export::sensitivity` turns it into files and a console table.
 
 pub mod analysis;
-pub mod export;
 pub mod morris;
 pub mod report;
 pub mod sobol;

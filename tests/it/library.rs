@@ -153,8 +153,10 @@ fn the_command_line_writes_what_the_library_returns() {
     let written = std::fs::read_to_string(dir.path().join("summary.json")).unwrap();
     let files = wijkbudget::export::Exporter::export(
         &wijkbudget::export::json::Json,
-        &out.summary,
-        &out.kept,
+        &wijkbudget::export::Run {
+            summary: &out.summary,
+            kept: &out.kept,
+        },
     )
     .unwrap();
     let ours = files.iter().find(|f| f.name == "summary.json").unwrap();

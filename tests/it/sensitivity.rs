@@ -1,9 +1,10 @@
 //! Sensitivity analysis of a small scenario through the engine.
 
 use wijkbudget::dist::Dist;
+use wijkbudget::export::sensitivity as export;
 use wijkbudget::model::Scenario;
 use wijkbudget::sensitivity::report::{InputKind, Report};
-use wijkbudget::sensitivity::{Methods, Plan, PlanError, Request, export};
+use wijkbudget::sensitivity::{Methods, Plan, PlanError, Request};
 
 use crate::common::{Spec, check_png, svg_text};
 

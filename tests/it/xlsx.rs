@@ -7,8 +7,8 @@ use std::io::{Cursor, Read};
 use assert_cmd::Command;
 use calamine::{Data, Range, Reader, Xlsx as XlsxReader, open_workbook_from_rs};
 use wijkbudget::engine::{self, NoProgress, RunConfig};
-use wijkbudget::export::Exporter;
 use wijkbudget::export::xlsx::{FILE_NAME, Xlsx};
+use wijkbudget::export::{Exporter, Run};
 use wijkbudget::locale::Lang;
 use wijkbudget::model::Model;
 use wijkbudget::results::{self, Summary};
@@ -29,7 +29,7 @@ fn summary_of(toml: &str, replications: u32) -> Summary {
 }
 
 fn workbook_bytes(summary: &Summary, lang: Lang) -> Vec<u8> {
-    let files = Xlsx { lang }.export(summary, &[]).unwrap();
+    let files = Xlsx { lang }.export(&Run { summary, kept: &[] }).unwrap();
     assert_eq!(files.len(), 1);
     assert_eq!(files[0].name, FILE_NAME);
     files[0].bytes.clone()

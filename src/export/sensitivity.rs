@@ -10,11 +10,11 @@
 
 use std::fmt::Write as _;
 
-use crate::export::csv::{num, table};
-use crate::export::{ExportError, OutputFile};
+use super::csv::{num, table};
+use super::{ExportError, Exporter, OutputFile};
+use crate::i18n::{text, text_args};
 use crate::locale::{self, Lang};
-
-use super::report::{InputKind, OutputUnit, Report};
+use crate::sensitivity::report::{InputKind, OutputUnit, Report};
 
 fn opt(x: Option<f64>) -> String {
     x.map(num).unwrap_or_default()
@@ -25,6 +25,15 @@ fn kind(k: InputKind) -> &'static str {
         InputKind::Parameter => "parameter",
         InputKind::Correlated => "correlated",
         InputKind::Group => "group",
+    }
+}
+
+/// The files of a sensitivity analysis, as an [`Exporter`] of its [`Report`].
+pub struct Files;
+
+impl Exporter<Report> for Files {
+    fn export(&self, report: &Report) -> Result<Vec<OutputFile>, ExportError> {
+        files(report)
     }
 }
 
@@ -199,17 +208,20 @@ pub fn console(report: &Report, lang: Lang) -> String {
     let sc = &report.scenario;
     let _ = writeln!(
         s,
-        "{} · {} — {} ({} {}, seed {})",
-        sc.name,
-        sc.variant,
-        if nl {
-            "gevoeligheidsanalyse"
-        } else {
-            "sensitivity analysis"
-        },
-        locale::number(report.model_runs.total as f64, 0, lang),
-        if nl { "replicaties" } else { "replications" },
-        sc.seed
+        "{}",
+        text_args(
+            lang,
+            "sens-console-head",
+            &[
+                ("name", &sc.name),
+                ("variant", &sc.variant),
+                (
+                    "n",
+                    &locale::number(report.model_runs.total as f64, 0, lang)
+                ),
+                ("seed", &sc.seed.to_string()),
+            ],
+        )
     );
     let independence = &report.independence;
     if !independence.independent && !report.sobol.is_empty() {
@@ -217,20 +229,12 @@ pub fn console(report: &Report, lang: Lang) -> String {
         let _ = writeln!(
             s,
             "{}",
-            if nl {
-                format!(
-                    "let op: Sobol-indices veronderstellen onafhankelijke invoer; gecorreleerde parameters zijn als één invoer behandeld ({groups})"
-                )
-            } else {
-                format!(
-                    "note: Sobol indices assume independent inputs; correlated parameters are treated as one input ({groups})"
-                )
-            }
+            text_args(lang, "sens-console-correlated", &[("groups", &groups)])
         );
     }
     for w in &report.warnings {
         if Some(w) != independence.warning.as_ref() {
-            let _ = writeln!(s, "{}: {w}", if nl { "let op" } else { "note" });
+            let _ = writeln!(s, "{}: {w}", text(lang, "sens-console-note"));
         }
     }
     for out in &report.outputs {
@@ -255,18 +259,17 @@ pub fn console(report: &Report, lang: Lang) -> String {
             s,
             "\n{label}: {} {}",
             value(out.at_median, out.unit, lang),
-            if nl {
-                "bij de medianen"
-            } else {
-                "at the medians"
-            }
+            text(lang, "sens-console-at-medians")
         );
         let dec = |x: f64| locale::number(x, 2, lang);
-        let header = if nl {
-            ["invoer", "zwaai P10–P90", "S1", "ST", "mu*", "rang-ρ"]
-        } else {
-            ["input", "swing P10–P90", "S1", "ST", "mu*", "rank ρ"]
-        };
+        let header = [
+            text(lang, "sens-console-input"),
+            text(lang, "sens-console-swing"),
+            "S1".to_string(),
+            "ST".to_string(),
+            "mu*".to_string(),
+            text(lang, "sens-console-rank"),
+        ];
         let widths = [16, 18, 18, 14, 7];
         let shown = [
             tornado.is_some(),
@@ -287,7 +290,7 @@ pub fn console(report: &Report, lang: Lang) -> String {
         let _ = writeln!(
             s,
             "{}",
-            line(header[0], [1, 2, 3, 4, 5].map(|i| header[i].to_string()))
+            line(&header[0], [1, 2, 3, 4, 5].map(|i| header[i].clone()))
         );
         for input in order.iter().take(TOP) {
             let swing = tornado
@@ -328,15 +331,7 @@ pub fn console(report: &Report, lang: Lang) -> String {
     let _ = writeln!(
         s,
         "\n{}",
-        if nl {
-            format!(
-                "zwaai = uitkomst met de invoer op P90 min op P10, de rest op de mediaan; S1/ST = Sobol-index eerste orde/totaal\n[{conf}-interval]; mu* = Morris, gemiddeld absoluut effect over P1–P99; rang-ρ = Spearman in een gewone Monte Carlo-run"
-            )
-        } else {
-            format!(
-                "swing = output with the input at P90 minus at P10, the rest at the median; S1/ST = first-order/total Sobol index\n[{conf} interval]; mu* = Morris, mean absolute effect over P1–P99; rank ρ = Spearman in a plain Monte Carlo run"
-            )
-        }
+        text_args(lang, "sens-console-legend", &[("conf", &conf)])
     );
     s
 }

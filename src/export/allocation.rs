@@ -3,11 +3,21 @@
 //! and `allocation_pool.csv` (key × pool size). Bytes only; the CLI writes
 //! them atomically.
 
-use super::{Allocation, Estimate, PoolPolicy, Prob};
-use crate::export::console::columns;
-use crate::export::csv::num;
-use crate::export::{ExportError, OutputFile};
+use super::console::columns;
+use super::csv::num;
+use super::{ExportError, Exporter, OutputFile};
+use crate::allocation::{Allocation, Estimate, KeyResult, PoolPolicy, Prob};
+use crate::i18n::{text, text_args};
 use crate::locale::{Lang, euro, euro_se, percent, percent_se};
+
+/// The files of an allocation, as an [`Exporter`] of its [`Allocation`].
+pub struct Files;
+
+impl Exporter<Allocation> for Files {
+    fn export(&self, a: &Allocation) -> Result<Vec<OutputFile>, ExportError> {
+        files(a)
+    }
+}
 
 /// All output files of an allocation, encoded in memory.
 pub fn files(a: &Allocation) -> Result<Vec<OutputFile>, ExportError> {
@@ -38,7 +48,7 @@ fn csv_file(
     header: &[&str],
     rows: Vec<Vec<String>>,
 ) -> Result<OutputFile, ExportError> {
-    crate::export::csv::table(file, header, |w| {
+    super::csv::table(file, header, |w| {
         rows.iter().try_for_each(|r| w.write_record(r))
     })
 }
@@ -169,139 +179,123 @@ fn pool_csv(a: &Allocation) -> Result<OutputFile, ExportError> {
 /// The console table: per key each area's budget, expected cost, P(overrun)
 /// and expected overrun with the municipal total; then the pool effects.
 pub fn render(a: &Allocation, lang: Lang) -> String {
-    let nl = lang == Lang::Nl;
-    let pm = |p: &Prob| format!("{} ± {}", percent(p.p, 1, lang), percent_se(p.se, lang));
-    let mut out = String::new();
     let last = a.start_year + a.horizon_years as i32 - 1;
-    out.push_str(&if nl {
-        format!(
-            "{} — {} wijken, {} replicaties, seed {}, {}–{}, budget {} ({})\n",
-            a.name,
-            a.areas.len(),
-            a.replications,
-            a.seed,
-            a.start_year,
-            last,
-            euro(a.total_budget, lang),
-            match a.policy {
-                PoolPolicy::Overspend => "overschrijding wordt betaald",
-                PoolPolicy::Waitlist => "wachtlijst bij krap budget",
-            }
-        )
-    } else {
-        format!(
-            "{} — {} areas, {} replications, seed {}, {}–{}, budget {} ({})\n",
-            a.name,
-            a.areas.len(),
-            a.replications,
-            a.seed,
-            a.start_year,
-            last,
-            euro(a.total_budget, lang),
-            match a.policy {
-                PoolPolicy::Overspend => "overruns are paid",
-                PoolPolicy::Waitlist => "waiting list when the budget is tight",
-            }
-        )
-    });
-    let head: Vec<String> = if nl {
-        [
-            "wijk",
-            "budget jaar 1",
-            "aandeel",
-            "verwachte kosten ± se",
-            "90%-interval",
-            "kans overschr.",
-            "verwacht tekort",
-        ]
-    } else {
-        [
-            "area",
-            "budget year 1",
-            "share",
-            "expected cost ± se",
-            "90% interval",
-            "P(overrun)",
-            "expected overrun",
-        ]
-    }
-    .map(String::from)
-    .to_vec();
-    let waitlist = a.policy == PoolPolicy::Waitlist;
-    let mut head = head;
-    if waitlist {
-        head.push(if nl { "wachtmaanden" } else { "months waited" }.to_string());
-    }
-    let right = [false, true, true, true, true, true, true, true];
+    let policy = match a.policy {
+        PoolPolicy::Overspend => "alloc-console-policy-overspend",
+        PoolPolicy::Waitlist => "alloc-console-policy-waitlist",
+    };
+    let mut out = text_args(
+        lang,
+        "alloc-console-head",
+        &[
+            ("name", &a.name),
+            ("areas", &a.areas.len().to_string()),
+            ("n", &a.replications.to_string()),
+            ("seed", &a.seed.to_string()),
+            ("first", &a.start_year.to_string()),
+            ("last", &last.to_string()),
+            ("budget", &euro(a.total_budget, lang)),
+            ("policy", &text(lang, policy)),
+        ],
+    );
+    out.push('\n');
     for k in &a.keys {
-        let label = if nl { &k.label_nl } else { &k.label_en };
         out.push('\n');
-        out.push_str(&match k.target_p_overrun {
-            Some(p) => format!(
-                "{} {label} ({} {}):\n",
-                if nl { "Verdeelsleutel" } else { "Key" },
-                if nl {
-                    "gemeenschappelijke kans"
-                } else {
-                    "common probability"
-                },
-                percent(p, 1, lang)
-            ),
-            None => format!("{} {label}:\n", if nl { "Verdeelsleutel" } else { "Key" }),
-        });
-        let mut rows = vec![head.clone()];
-        for (o, info) in k.areas.iter().zip(&a.areas) {
-            rows.push(vec![
-                info.label.clone(),
-                euro(o.budget, lang),
-                percent(o.share, 1, lang),
-                format!("{} ± {}", euro(o.cost.mean, lang), euro_se(o.cost.se, lang)),
-                format!("{} … {}", euro(o.cost.p5, lang), euro(o.cost.p95, lang)),
-                pm(&o.p_overrun),
-                euro(o.overrun.mean, lang),
-            ]);
-            if waitlist && let Some(r) = rows.last_mut() {
-                r.push(crate::locale::number(o.waiting_months.mean, 0, lang));
-            }
-        }
-        let t = &k.total;
-        rows.push(vec![
-            if nl { "gemeente" } else { "municipality" }.to_string(),
-            euro(t.budget, lang),
-            percent(1.0, 1, lang),
-            format!("{} ± {}", euro(t.cost.mean, lang), euro_se(t.cost.se, lang)),
-            format!("{} … {}", euro(t.cost.p5, lang), euro(t.cost.p95, lang)),
-            pm(&t.p_municipality_overrun),
-            euro(t.overrun_areas.mean, lang),
-        ]);
-        out.push_str(&columns(&rows, &right));
+        out.push_str(&key_table(a, k, lang));
     }
     out.push('\n');
-    out.push_str(if nl {
-        "Solidariteitspot (gedeelde risicoreserve), kans op overschrijding:\n"
-    } else {
-        "Shared risk reserve (solidarity pool), probability of an overrun:\n"
-    });
-    let mut rows = vec![{
-        let mut h = vec![if nl { "verdeelsleutel" } else { "key" }.to_string()];
-        for &s in &a.pool_sizes {
-            h.push(format!(
-                "{} {}",
-                if nl { "pot" } else { "pool" },
-                euro(s, lang)
-            ));
+    out.push_str(&text(lang, "alloc-console-pool-title"));
+    out.push('\n');
+    out.push_str(&pool_table(a, lang));
+    out.push('\n');
+    out.push_str(&text(lang, "alloc-console-legend"));
+    out.push('\n');
+    out
+}
+
+/// A key's table: its title line, then a row per area and the municipality.
+fn key_table(a: &Allocation, k: &KeyResult, lang: Lang) -> String {
+    let pm = |p: &Prob| format!("{} ± {}", percent(p.p, 1, lang), percent_se(p.se, lang));
+    let label = match lang {
+        Lang::Nl => &k.label_nl,
+        Lang::En => &k.label_en,
+    };
+    let mut out = match k.target_p_overrun {
+        Some(p) => text_args(
+            lang,
+            "alloc-console-key-target",
+            &[("key", label), ("p", &percent(p, 1, lang))],
+        ),
+        None => text_args(lang, "alloc-console-key", &[("key", label)]),
+    };
+    out.push('\n');
+    let waitlist = a.policy == PoolPolicy::Waitlist;
+    let mut head: Vec<String> = [
+        "alloc-console-area",
+        "alloc-console-budget",
+        "alloc-console-share",
+        "alloc-console-cost",
+        "alloc-console-interval",
+        "alloc-console-p-overrun",
+        "alloc-console-overrun",
+    ]
+    .iter()
+    .map(|id| text(lang, id))
+    .collect();
+    if waitlist {
+        head.push(text(lang, "alloc-console-waited"));
+    }
+    let right = [false, true, true, true, true, true, true, true];
+    let mut rows = vec![head];
+    for (o, info) in k.areas.iter().zip(&a.areas) {
+        rows.push(vec![
+            info.label.clone(),
+            euro(o.budget, lang),
+            percent(o.share, 1, lang),
+            format!("{} ± {}", euro(o.cost.mean, lang), euro_se(o.cost.se, lang)),
+            format!("{} … {}", euro(o.cost.p5, lang), euro(o.cost.p95, lang)),
+            pm(&o.p_overrun),
+            euro(o.overrun.mean, lang),
+        ]);
+        if waitlist && let Some(r) = rows.last_mut() {
+            r.push(crate::locale::number(o.waiting_months.mean, 0, lang));
         }
-        h
-    }];
+    }
+    let t = &k.total;
+    rows.push(vec![
+        text(lang, "alloc-console-municipality"),
+        euro(t.budget, lang),
+        percent(1.0, 1, lang),
+        format!("{} ± {}", euro(t.cost.mean, lang), euro_se(t.cost.se, lang)),
+        format!("{} … {}", euro(t.cost.p5, lang), euro(t.cost.p95, lang)),
+        pm(&t.p_municipality_overrun),
+        euro(t.overrun_areas.mean, lang),
+    ]);
+    out.push_str(&columns(&rows, &right));
+    out
+}
+
+/// The pool table: per key and pool size the chance of an overrun in any
+/// area and in the municipality.
+fn pool_table(a: &Allocation, lang: Lang) -> String {
+    let mut head = vec![text(lang, "alloc-console-key-column")];
+    for &s in &a.pool_sizes {
+        head.push(text_args(
+            lang,
+            "alloc-console-pool",
+            &[("size", &euro(s, lang))],
+        ));
+    }
+    let mut rows = vec![head];
     for k in &a.keys {
-        let label = if nl { &k.label_nl } else { &k.label_en };
-        let mut r1 = vec![format!(
-            "{label}: {}",
-            if nl { "enige wijk" } else { "any area" }
-        )];
+        let label = match lang {
+            Lang::Nl => &k.label_nl,
+            Lang::En => &k.label_en,
+        };
+        let mut r1 = vec![format!("{label}: {}", text(lang, "alloc-console-any-area"))];
         let mut r2 = vec![format!(
             "{label}: {}",
-            if nl { "gemeente" } else { "municipality" }
+            text(lang, "alloc-console-municipality")
         )];
         for p in &k.pool {
             r1.push(percent(p.p_any_area_overrun.p, 1, lang));
@@ -312,18 +306,5 @@ pub fn render(a: &Allocation, lang: Lang) -> String {
     }
     let mut right = vec![false];
     right.extend(std::iter::repeat_n(true, a.pool_sizes.len()));
-    out.push_str(&columns(&rows, &right));
-    out.push('\n');
-    out.push_str(if nl {
-        "kosten = zorguitgaven over de horizon; kans overschr. = kans op een tekort in enig jaar; \
-         tekort = uitgaven boven budget, opgeteld over de horizon;\nenige wijk = een wijk houdt \
-         een tekort dat de pot niet dekt; gemeente = totale uitgaven boven totaal budget plus pot; \
-         se = Monte Carlo-standaardfout\n"
-    } else {
-        "cost = care spend over the horizon; P(overrun) = probability of a deficit in any year; \
-         overrun = spend above budget, summed over the horizon;\nany area = some area keeps a \
-         deficit the pool does not cover; municipality = total spend above total budget plus pool; \
-         se = Monte Carlo standard error\n"
-    });
-    out
+    columns(&rows, &right)
 }
