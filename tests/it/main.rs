@@ -14,4 +14,5 @@ mod report;
 mod scenario;
 mod sensitivity;
 mod validation;
+mod value_stability;
 mod xlsx;
