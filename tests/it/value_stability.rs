@@ -9,8 +9,8 @@
 //! (a new method, a fixed bug). The commit that does so must say why the
 //! numbers moved.
 
-use wijkbudget::engine::{self, RunConfig};
-use wijkbudget::export::{Exporter, csv::Csv, json::Json};
+use wijkbudget::engine;
+use wijkbudget::export::{Exporter, Run, csv::Csv, json::Json};
 use wijkbudget::rng::{EngineRng, RngLanes, open01, purpose, stream, stream_seed};
 use wijkbudget::sampler::{binomial_f64, binomial_lanes, poisson_f64, poisson_lanes};
 use wijkbudget::simd::F;
@@ -379,23 +379,19 @@ const EXAMPLE_YEARLY_CSV: u64 = 0x5880eaec56978d74;
 
 #[test]
 fn example_outputs_are_pinned() {
-    let mut sc =
+    let sc =
         wijkbudget::scenario::parse(wijkbudget::EXAMPLE_SCENARIO, wijkbudget::EXAMPLE_FILE_NAME)
             .expect("the example parses");
-    sc.replications = 200;
-    let models: Vec<_> = sc.variants.iter().collect();
-    let cfg = RunConfig {
-        replications: sc.replications,
-        seed: sc.seed,
+    let mut options = wijkbudget::RunOptions::new(&sc);
+    options.replications = 200;
+    options.file = Some(wijkbudget::EXAMPLE_FILE_NAME.into());
+    let out = wijkbudget::run(&sc, &options, &engine::NoProgress).expect("the run fits");
+    let run = Run {
+        summary: &out.summary,
+        kept: &out.kept,
     };
-    let mut collector =
-        wijkbudget::results::Collector::new(&sc, &models, Some(wijkbudget::EXAMPLE_FILE_NAME));
-    engine::simulate_variants(&models, &cfg, &engine::NoProgress, |block| {
-        collector.push_block(block);
-    });
-    let (summary, kept) = collector.finish();
-    let mut files = Json.export(&summary, &kept).expect("encodes");
-    files.extend(Csv.export(&summary, &kept).expect("encodes"));
+    let mut files = Json.export(&run).expect("encodes");
+    files.extend(Csv.export(&run).expect("encodes"));
     let file = |name: &str| {
         let f = files.iter().find(|f| f.name == name);
         String::from_utf8(f.unwrap_or_else(|| panic!("no {name}")).bytes.clone()).expect("UTF-8")
