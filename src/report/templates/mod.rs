@@ -34,6 +34,7 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("figure.html", include_str!("figure.html")),
     ("made_with.html", include_str!("made_with.html")),
     ("run.html", include_str!("run.html")),
+    ("sensitivity.html", include_str!("sensitivity.html")),
 ];
 
 fn environment() -> &'static Environment<'static> {
