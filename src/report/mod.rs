@@ -92,42 +92,6 @@ impl Figure {
     }
 }
 
-// Legacy helpers of the reports not yet on templates.
-pub(crate) const CSS: &str = include_str!("report.css");
-
-#[allow(clippy::write_with_newline)]
-pub(crate) fn cover_title(h: &mut String, kicker: &str, name: &str, description: &str) {
-    use std::fmt::Write as _;
-    let _ = write!(
-        h,
-        "<header class=\"cover\">\n<p class=\"kicker\">{kicker}</p>\n<h1>{}</h1>\n",
-        escape(name)
-    );
-    if !description.trim().is_empty() {
-        let _ = write!(h, "<p class=\"lead\">{}</p>\n", escape(description.trim()));
-    }
-}
-
-#[allow(clippy::write_with_newline)]
-pub(crate) fn figure(h: &mut String, c: &Chart) {
-    use std::fmt::Write as _;
-    let title = escape(&c.title);
-    let svg = c.svg.trim_start();
-    let svg = svg
-        .strip_prefix("<?xml")
-        .and_then(|rest| rest.split_once("?>").map(|(_, s)| s.trim_start()))
-        .unwrap_or(svg);
-    let svg = match svg.strip_prefix("<svg") {
-        Some(rest) => format!("<svg role=\"img\" aria-label=\"{title}\"{rest}"),
-        None => String::new(),
-    };
-    let _ = write!(
-        h,
-        "<figure id=\"chart-{}\">\n{svg}\n</figure>\n",
-        escape(&c.id)
-    );
-}
-
 /// A text that is shown only when it is not blank, trimmed.
 fn nonblank(s: &str) -> Option<String> {
     let s = s.trim();

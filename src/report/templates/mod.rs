@@ -35,6 +35,7 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("made_with.html", include_str!("made_with.html")),
     ("run.html", include_str!("run.html")),
     ("sensitivity.html", include_str!("sensitivity.html")),
+    ("allocation.html", include_str!("allocation.html")),
 ];
 
 fn environment() -> &'static Environment<'static> {
