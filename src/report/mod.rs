@@ -5,28 +5,30 @@
 //! The first page says in plain words what the run found; then come the
 //! charts, the tables per variant, any extra [`Section`]s (sensitivity,
 //! allocation, … added by other modules), every assumption with its source
-//! and a methods note. Every text that comes from a scenario file is
-//! escaped with [`escape`].
-
-// HTML is written line by line with explicit `\n`s.
-#![allow(clippy::write_with_newline)]
+//! and a methods note. The layout and the fixed words are the templates in
+//! `templates/` (`run.html` on `page.html`); this module builds their view,
+//! with every number already formatted, and the templates escape every
+//! value they print.
 
 pub mod allocation;
 pub mod sensitivity;
+mod templates;
 mod text;
 
-use std::fmt::Write as _;
+use serde::Serialize;
 
 use crate::charts::Chart;
 use crate::locale::{self, Lang};
 use crate::results::{Assumption, Comparison, Summary, VariantSummary};
 use crate::stats::Stat;
 
+use templates::{render as render_template, safe};
 use text::Words;
 
 /// An extra section of the report, placed after the tables and before the
 /// assumptions. Its `html` is inserted as is: whoever builds it must
-/// [`escape`] every text that came from a scenario file.
+/// escape every text that came from a scenario file (the sections made in
+/// this crate are rendered from templates, which do).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section {
     /// The `id` of the section element (letters, digits, `-`).
@@ -48,21 +50,9 @@ pub struct Report<'a> {
     pub sections: &'a [Section],
 }
 
-/// The opening of a report's cover: a kicker line, the (escaped) name as the
-/// title and the description, if any, as the lead; the caller adds the
-/// meta line and closes the `<header>`.
-fn cover_title(h: &mut String, kicker: &str, name: &str, description: &str) {
-    let _ = write!(
-        h,
-        "<header class=\"cover\">\n<p class=\"kicker\">{kicker}</p>\n<h1>{}</h1>\n",
-        escape(name)
-    );
-    if !description.trim().is_empty() {
-        let _ = write!(h, "<p class=\"lead\">{}</p>\n", escape(description.trim()));
-    }
-}
-
-/// Escapes text for HTML element content and quoted attribute values.
+/// Escapes text for HTML element content and quoted attribute values. The
+/// templates print every value through it; `text.rs` uses it for the
+/// scenario texts inside its sentences.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -78,40 +68,144 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-const CSS: &str = include_str!("report.css");
+/// A chart for `figure.html`: its id, its title (the SVG's label) and its
+/// SVG after the opening `<svg` (our own markup), if it has one.
+#[derive(Serialize)]
+pub(crate) struct Figure {
+    id: String,
+    title: String,
+    svg: Option<minijinja::Value>,
+}
+
+impl Figure {
+    pub(crate) fn of(c: &Chart) -> Figure {
+        let svg = c.svg.trim_start();
+        let svg = svg
+            .strip_prefix("<?xml")
+            .and_then(|rest| rest.split_once("?>").map(|(_, s)| s.trim_start()))
+            .unwrap_or(svg);
+        Figure {
+            id: c.id.clone(),
+            title: c.title.clone(),
+            svg: svg.strip_prefix("<svg").map(safe),
+        }
+    }
+}
+
+/// A text that is shown only when it is not blank, trimmed.
+fn nonblank(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_string())
+}
 
 /// The whole HTML document.
 pub fn render(r: &Report) -> String {
-    let w = Words(r.lang);
     let s = r.summary;
-    let mut h =
-        String::with_capacity(64 * 1024 + r.charts.iter().map(|c| c.svg.len()).sum::<usize>());
-    let _ = write!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{} — {}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n",
-        r.lang.code(),
-        escape(&s.scenario.name),
-        w.t("risicoanalyse wijkbudget", "wijkbudget risk analysis"),
-    );
-    cover(&mut h, r);
-    summary_page(&mut h, r);
-    charts(&mut h, r);
-    tables(&mut h, r);
-    for sec in r.sections {
-        let _ = write!(
-            h,
-            "<section class=\"page\" id=\"{}\">\n<h2>{}</h2>\n{}\n</section>\n",
-            escape(&sec.id),
-            escape(&sec.title),
-            sec.html
-        );
+    let lang = r.lang;
+    let base = s.variants.first();
+    let view = RunView {
+        lang: lang.code(),
+        name: &s.scenario.name,
+        lead: nonblank(&s.scenario.description),
+        period: period(s),
+        replications: locale::number(f64::from(s.scenario.replications), 0, lang),
+        n_variants: s.variants.len(),
+        seed: s.scenario.seed.to_string(),
+        date: r.date,
+        findings: base.map(|b| findings(s, b, lang)).unwrap_or_default(),
+        headline: s.variants.iter().map(|v| headline_row(v, lang)).collect(),
+        best: (s.variants.len() > 1).then(|| best(&s.variants, lang)),
+        charts: r.charts.iter().map(Figure::of).collect(),
+        tables: s.variants.iter().map(|v| variant_table(v, lang)).collect(),
+        baseline: s.comparisons.first().map_or("", |c| c.baseline.as_str()),
+        comparisons: s
+            .comparisons
+            .iter()
+            .map(|c| comparison_row(c, lang))
+            .collect(),
+        sections: r
+            .sections
+            .iter()
+            .map(|sec| SectionView {
+                id: &sec.id,
+                title: &sec.title,
+                html: safe(sec.html.as_str()),
+            })
+            .collect(),
+        assumptions: base.map(|b| assumptions(s, b, lang)),
+        methods: safe(Words(lang).methods_text(s)),
+        left_out: Words(lang).left_out().into_iter().map(safe).collect(),
+        tool: ToolView::new(
+            &s.tool.name,
+            &s.tool.version,
+            &s.tool.generator,
+            &s.tool.crates,
+        ),
+    };
+    render_template("run.html", view)
+}
+
+/// The view of `run.html`.
+#[derive(Serialize)]
+struct RunView<'a> {
+    lang: &'static str,
+    name: &'a str,
+    lead: Option<String>,
+    period: String,
+    replications: String,
+    n_variants: usize,
+    seed: String,
+    date: Option<&'a str>,
+    /// The first page's sentences (markup from `text.rs`).
+    findings: Vec<minijinja::Value>,
+    headline: Vec<HeadlineRow<'a>>,
+    best: Option<Best<'a>>,
+    charts: Vec<Figure>,
+    tables: Vec<VariantTable<'a>>,
+    baseline: &'a str,
+    comparisons: Vec<ComparisonRow<'a>>,
+    sections: Vec<SectionView<'a>>,
+    assumptions: Option<Assumptions<'a>>,
+    /// The methods paragraphs and the list of what the model leaves out
+    /// (markup from `text.rs`).
+    methods: minijinja::Value,
+    left_out: Vec<minijinja::Value>,
+    tool: ToolView<'a>,
+}
+
+#[derive(Serialize)]
+struct SectionView<'a> {
+    id: &'a str,
+    title: &'a str,
+    html: minijinja::Value,
+}
+
+/// The provenance line of `made_with.html`.
+#[derive(Serialize)]
+pub(crate) struct ToolView<'a> {
+    name: &'a str,
+    version: &'a str,
+    generator: &'a str,
+    crates: Vec<(&'a str, &'a str)>,
+}
+
+impl<'a> ToolView<'a> {
+    pub(crate) fn new(
+        name: &'a str,
+        version: &'a str,
+        generator: &'a str,
+        crates: impl IntoIterator<Item = (&'a String, &'a String)>,
+    ) -> ToolView<'a> {
+        ToolView {
+            name,
+            version,
+            generator,
+            crates: crates
+                .into_iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect(),
+        }
     }
-    assumptions(&mut h, r);
-    methods(&mut h, r);
-    h.push_str("</body>\n</html>\n");
-    h
 }
 
 fn period(s: &Summary) -> String {
@@ -122,376 +216,173 @@ fn period(s: &Summary) -> String {
     }
 }
 
-fn cover(h: &mut String, r: &Report) {
-    let w = Words(r.lang);
-    let s = r.summary;
-    let sc = &s.scenario;
-    cover_title(
-        h,
-        w.t(
-            "Risicoanalyse gebiedsgerichte financiering",
-            "Risk analysis of area-based financing",
-        ),
-        &sc.name,
-        &sc.description,
-    );
-    let _ = write!(
-        h,
-        "<p class=\"meta\">{} {} · {} {} {} · seed {}{}</p>\n</header>\n",
-        w.t("Periode", "Period"),
-        period(s),
-        locale::number(f64::from(sc.replications), 0, r.lang),
-        w.t(
-            "gesimuleerde toekomsten per variant",
-            "simulated futures per variant"
-        ),
-        format_args!("({} {})", s.variants.len(), w.t("varianten", "variants")),
-        sc.seed,
-        r.date
-            .map(|d| format!(" · {} {}", w.t("berekend op", "computed on"), escape(d)))
-            .unwrap_or_default()
-    );
-}
-
-/// The first page: the findings in plain words.
-fn summary_page(h: &mut String, r: &Report) {
-    let w = Words(r.lang);
-    let s = r.summary;
-    let lang = r.lang;
-    let _ = write!(
-        h,
-        "<section id=\"samenvatting\">\n<h2>{}</h2>\n",
-        w.t("Samenvatting", "Summary")
-    );
-    let Some(base) = s.variants.first() else {
-        h.push_str("</section>\n");
-        return;
-    };
-    h.push_str("<div class=\"findings\">\n");
-    let _ = write!(h, "<p>{}</p>\n", w.overrun_sentence(base, &period(s)));
+/// The first page's sentences: the baseline's overrun, then each variant
+/// against the baseline.
+fn findings(s: &Summary, base: &VariantSummary, lang: Lang) -> Vec<minijinja::Value> {
+    let w = Words(lang);
+    let per = period(s);
+    let mut out = vec![safe(w.overrun_sentence(base, &per))];
     for c in &s.comparisons {
-        let Some(v) = s.variants.iter().find(|v| v.name == c.variant) else {
-            continue;
-        };
-        let _ = write!(
-            h,
-            "<p>{}</p>\n",
-            w.comparison_sentence(base, v, c, &period(s))
-        );
+        if let Some(v) = s.variants.iter().find(|v| v.name == c.variant) {
+            out.push(safe(w.comparison_sentence(base, v, c, &per)));
+        }
     }
-    h.push_str("</div>\n");
-    headline_table(h, r);
-    if s.variants.len() > 1 {
-        best_table(h, r);
-    }
-    let _ = write!(
-        h,
-        "<p class=\"note\">{}</p>\n</section>\n",
-        w.t(
-            "Tekort: zorguitgaven boven het plafond voor zover de reserve ze niet dekt, opgeteld over de periode. \
-             ± is de Monte Carlo-standaardfout: verschillen kleiner dan twee standaardfouten zijn niet betrouwbaar. \
-             Bedragen in euro's van het jaar waarin ze worden uitgegeven.",
-            "Overrun: care spend above the ceiling as far as the reserve does not cover it, summed over the period. \
-             ± is the Monte Carlo standard error: differences smaller than two standard errors are not reliable. \
-             Amounts in euros of the year in which they are spent."
-        )
-    );
-    let _ = lang;
+    out
 }
 
-fn headline_table(h: &mut String, r: &Report) {
-    let w = Words(r.lang);
-    let lang = r.lang;
-    let _ = write!(
-        h,
-        "<table class=\"headline\">\n<thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th>\
-         <th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead>\n<tbody>\n",
-        w.t("Variant", "Variant"),
-        w.t(
-            "Kans op een tekort (enig jaar)",
-            "Chance of an overrun (any year)"
-        ),
-        w.t("In het laatste jaar", "In the last year"),
-        w.t("Verwacht tekort", "Expected overrun"),
-        w.t("Tekort in de slechtste 5%", "Overrun in the worst 5%"),
-        w.t("Totale kosten", "Total cost"),
-    );
-    for v in &r.summary.variants {
-        let hl = &v.headline;
-        let _ = write!(
-            h,
-            "<tr><th scope=\"row\">{}</th><td class=\"num\">{}<span class=\"se\">± {}</span></td><td class=\"num\">{}</td>\
-             <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}<span class=\"se\">± {}</span></td></tr>\n",
-            escape(&v.name),
-            locale::percent(hl.p_overrun_any_year.p, 1, lang),
-            locale::percent_se(hl.p_overrun_any_year.se, lang),
-            locale::percent(hl.p_overrun_last_year.p, 1, lang),
-            locale::euro(hl.overrun.mean, lang),
-            locale::euro(hl.overrun.p95, lang),
-            locale::euro(hl.total_cost.mean, lang),
-            locale::se(hl.total_cost.se, 0, lang),
-        );
-    }
-    h.push_str("</tbody>\n</table>\n");
+#[derive(Serialize)]
+struct HeadlineRow<'a> {
+    name: &'a str,
+    p_any: String,
+    p_any_se: String,
+    p_last: String,
+    overrun: String,
+    overrun_p95: String,
+    cost: String,
+    cost_se: String,
 }
 
-/// Which variant is best on each criterion.
-fn best_table(h: &mut String, r: &Report) {
-    let w = Words(r.lang);
-    let lang = r.lang;
-    let vs = &r.summary.variants;
+fn headline_row(v: &VariantSummary, lang: Lang) -> HeadlineRow<'_> {
+    let hl = &v.headline;
+    HeadlineRow {
+        name: &v.name,
+        p_any: locale::percent(hl.p_overrun_any_year.p, 1, lang),
+        p_any_se: locale::percent_se(hl.p_overrun_any_year.se, lang),
+        p_last: locale::percent(hl.p_overrun_last_year.p, 1, lang),
+        overrun: locale::euro(hl.overrun.mean, lang),
+        overrun_p95: locale::euro(hl.overrun.p95, lang),
+        cost: locale::euro(hl.total_cost.mean, lang),
+        cost_se: locale::se(hl.total_cost.se, 0, lang),
+    }
+}
+
+/// Which variant is best on each criterion (none where no variant has a
+/// finite value).
+#[derive(Serialize)]
+struct Best<'a> {
+    chance: Option<BestOn<'a>>,
+    overrun: Option<BestOn<'a>>,
+    cost: Option<BestOn<'a>>,
+    escalations: Option<BestOn<'a>>,
+    waiting: Option<BestOn<'a>>,
+}
+
+#[derive(Serialize)]
+struct BestOn<'a> {
+    name: &'a str,
+    /// How many other variants have the same value.
+    tied: usize,
+    value: String,
+}
+
+fn best(vs: &[VariantSummary], lang: Lang) -> Best<'_> {
     let horizon = |v: &VariantSummary, k: &str| v.horizon.get(k).map_or(f64::NAN, |s| s.mean);
-    type Crit<'a> = (&'static str, Box<dyn Fn(&VariantSummary) -> f64 + 'a>, Fmt);
-    let criteria: Vec<Crit> = vec![
-        (
-            w.t(
-                "Kleinste kans op een tekort",
-                "Smallest chance of an overrun",
-            ),
-            Box::new(|v: &VariantSummary| v.headline.p_overrun_any_year.p),
-            Fmt::Percent,
-        ),
-        (
-            w.t("Kleinste verwachte tekort", "Smallest expected overrun"),
-            Box::new(|v: &VariantSummary| v.headline.overrun.mean),
-            Fmt::Euro,
-        ),
-        (
-            w.t("Laagste totale kosten", "Lowest total cost"),
-            Box::new(|v: &VariantSummary| v.headline.total_cost.mean),
-            Fmt::Euro,
-        ),
-        (
-            w.t("Minste escalaties", "Fewest escalations"),
-            Box::new(move |v: &VariantSummary| horizon(v, "escalations")),
-            Fmt::Count,
-        ),
-        (
-            w.t("Minste wachtmaanden", "Fewest months waiting"),
-            Box::new(move |v: &VariantSummary| horizon(v, "waiting_months")),
-            Fmt::Count,
-        ),
-    ];
-    let _ = write!(
-        h,
-        "<h3>{}</h3>\n<table class=\"best\">\n<thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th></tr></thead>\n<tbody>\n",
-        w.t(
-            "Welke variant is het best waarop",
-            "Which variant is best on what"
-        ),
-        w.t("Criterium", "Criterion"),
-        w.t("Beste variant", "Best variant"),
-        w.t("Waarde (gemiddeld)", "Value (mean)"),
-    );
-    for (label, f, kind) in &criteria {
+    let on = |f: &dyn Fn(&VariantSummary) -> f64, show: &dyn Fn(f64) -> String| {
         let vals: Vec<f64> = vs.iter().map(f).collect();
-        let Some((i, x)) = vals
+        let (i, x) = vals
             .iter()
             .copied()
             .enumerate()
             .filter(|(_, x)| x.is_finite())
-            .min_by(|a, b| a.1.total_cmp(&b.1))
-        else {
-            continue;
-        };
-        let ties = vals.iter().filter(|&&y| y == x).count();
-        let who = if ties > 1 {
-            format!(
-                "{} ({} {})",
-                escape(&vs[i].name),
-                w.t("gelijk met", "tied with"),
-                ties - 1
-            )
-        } else {
-            escape(&vs[i].name)
-        };
-        let _ = write!(
-            h,
-            "<tr><td>{label}</td><td>{who}</td><td class=\"num\">{}</td></tr>\n",
-            kind.show(x, lang)
-        );
-    }
-    h.push_str("</tbody>\n</table>\n");
-}
-
-#[derive(Clone, Copy)]
-enum Fmt {
-    Percent,
-    Euro,
-    Count,
-}
-
-impl Fmt {
-    fn show(self, x: f64, lang: Lang) -> String {
-        match self {
-            Fmt::Percent => locale::percent(x, 1, lang),
-            Fmt::Euro => locale::euro(x, lang),
-            Fmt::Count => locale::number(x, 0, lang),
-        }
-    }
-}
-
-fn charts(h: &mut String, r: &Report) {
-    if r.charts.is_empty() {
-        return;
-    }
-    let w = Words(r.lang);
-    let _ = write!(
-        h,
-        "<section class=\"page\" id=\"grafieken\">\n<h2>{}</h2>\n",
-        w.t("Grafieken", "Charts")
-    );
-    for c in r.charts {
-        figure(h, c);
-    }
-    h.push_str("</section>\n");
-}
-
-/// A chart as a `<figure>` with its SVG inline, labelled by its title.
-pub(crate) fn figure(h: &mut String, c: &Chart) {
-    let title = escape(&c.title);
-    let svg = c.svg.trim_start();
-    let svg = svg
-        .strip_prefix("<?xml")
-        .and_then(|rest| rest.split_once("?>").map(|(_, s)| s.trim_start()))
-        .unwrap_or(svg);
-    let svg = match svg.strip_prefix("<svg") {
-        Some(rest) => format!("<svg role=\"img\" aria-label=\"{title}\"{rest}"),
-        None => String::new(),
+            .min_by(|a, b| a.1.total_cmp(&b.1))?;
+        Some(BestOn {
+            name: &vs[i].name,
+            tied: vals.iter().filter(|&&y| y == x).count() - 1,
+            value: show(x),
+        })
     };
-    let _ = write!(
-        h,
-        "<figure id=\"chart-{}\">\n{svg}\n</figure>\n",
-        escape(&c.id)
-    );
+    let percent = |x| locale::percent(x, 1, lang);
+    let euro = |x| locale::euro(x, lang);
+    let count = |x| locale::number(x, 0, lang);
+    Best {
+        chance: on(&|v| v.headline.p_overrun_any_year.p, &percent),
+        overrun: on(&|v| v.headline.overrun.mean, &euro),
+        cost: on(&|v| v.headline.total_cost.mean, &euro),
+        escalations: on(&|v| horizon(v, "escalations"), &count),
+        waiting: on(&|v| horizon(v, "waiting_months"), &count),
+    }
 }
 
-/// A row of a year table: label and cells.
-fn stat_cells(lang: Lang, y: &std::collections::BTreeMap<String, Stat>, p_overrun: f64) -> String {
-    let m = |k: &str| y.get(k).copied().unwrap_or_else(|| Stat::of(&[]));
-    format!(
-        "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-         <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
-        locale::euro(m("care_spend").mean, lang),
-        locale::euro(m("ceiling").mean, lang),
-        locale::percent(p_overrun, 1, lang),
-        locale::euro(m("overrun").mean, lang),
-        locale::euro(m("overrun").p95, lang),
-        locale::number(m("escalations").mean, 0, lang),
-        locale::number(m("waiting_end").mean, 0, lang),
-    )
+/// The cells of a row of a year table.
+#[derive(Serialize)]
+struct Cells {
+    care: String,
+    ceiling: String,
+    p_overrun: String,
+    overrun: String,
+    overrun_p95: String,
+    escalations: String,
+    waiting: String,
 }
 
-fn tables(h: &mut String, r: &Report) {
-    let w = Words(r.lang);
-    let lang = r.lang;
-    let s = r.summary;
-    let _ = write!(
-        h,
-        "<section class=\"page\" id=\"tabellen\">\n<h2>{}</h2>\n<p class=\"note\">{}</p>\n",
-        w.t("Tabellen per variant", "Tables per variant"),
-        w.t(
-            "Gemiddelden over de gesimuleerde toekomsten, behalve waar P95 staat (de grens van de slechtste 5%). \
-             Zorguitgaven: wat meetelt voor het plafond. De regel ‘periode’ telt jaren op, \
-             behalve wachtenden (eind van de periode) en de kans op een tekort (in enig jaar).",
-            "Means over the simulated futures, except where P95 is shown (the edge of the worst 5%). \
-             Care spend: what counts against the ceiling. The ‘period’ row adds up the years, \
-             except waiting (end of the period) and the chance of an overrun (in any year)."
-        )
-    );
-    for v in &s.variants {
-        let _ = write!(h, "<div class=\"variant\">\n<h3>{}</h3>\n", escape(&v.name));
-        if !v.description.trim().is_empty() {
-            let _ = write!(h, "<p>{}</p>\n", escape(v.description.trim()));
+impl Cells {
+    fn of(lang: Lang, y: &std::collections::BTreeMap<String, Stat>, p_overrun: f64) -> Cells {
+        let m = |k: &str| y.get(k).copied().unwrap_or_else(|| Stat::of(&[]));
+        Cells {
+            care: locale::euro(m("care_spend").mean, lang),
+            ceiling: locale::euro(m("ceiling").mean, lang),
+            p_overrun: locale::percent(p_overrun, 1, lang),
+            overrun: locale::euro(m("overrun").mean, lang),
+            overrun_p95: locale::euro(m("overrun").p95, lang),
+            escalations: locale::number(m("escalations").mean, 0, lang),
+            waiting: locale::number(m("waiting_end").mean, 0, lang),
         }
-        let _ = write!(
-            h,
-            "<table class=\"years\">\n<thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th>\
-             <th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th>\
-             <th class=\"num\">{}</th></tr></thead>\n<tbody>\n",
-            w.t("Jaar", "Year"),
-            w.t("Zorguitgaven", "Care spend"),
-            w.t("Plafond", "Ceiling"),
-            w.t("Kans op tekort", "Chance of overrun"),
-            w.t("Tekort", "Overrun"),
-            w.t("Tekort P95", "Overrun P95"),
-            w.t("Escalaties", "Escalations"),
-            w.t("Wachtenden (eind)", "Waiting (end)"),
-        );
-        for y in &v.years {
-            let _ = write!(
-                h,
-                "<tr><th scope=\"row\">{}</th>{}</tr>\n",
-                y.year,
-                stat_cells(lang, &y.metrics, y.p_overrun.p)
-            );
-        }
-        let _ = write!(
-            h,
-            "<tr class=\"total\"><th scope=\"row\">{} {}</th>{}</tr>\n</tbody>\n</table>\n</div>\n",
-            w.t("periode", "period"),
-            period(s),
-            stat_cells(lang, &v.horizon, v.headline.p_overrun_any_year.p)
-        );
     }
-    if !s.comparisons.is_empty() {
-        comparison_table(h, r);
-    }
-    h.push_str("</section>\n");
 }
 
-fn comparison_table(h: &mut String, r: &Report) {
-    let w = Words(r.lang);
-    let lang = r.lang;
-    let s = r.summary;
-    let base = s
-        .comparisons
-        .first()
-        .map(|c| c.baseline.as_str())
-        .unwrap_or("");
-    let _ = write!(
-        h,
-        "<h3>{} {}</h3>\n<p class=\"note\">{}</p>\n\
-         <table class=\"comparison\">\n<thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th>\
-         <th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead>\n<tbody>\n",
-        w.t("Gepaard verschil met", "Paired difference with"),
-        escape(base),
-        w.t(
-            "Variant min basis over de hele periode, per gesimuleerde toekomst vergeleken (negatief: goedkoper).",
-            "Variant minus baseline over the whole period, compared future by future (negative: cheaper)."
-        ),
-        w.t("Variant", "Variant"),
-        w.t("Verschil totale kosten", "Difference in total cost"),
-        w.t("90%-interval", "90% interval"),
-        w.t("Kans op besparing", "Chance of a saving"),
-        w.t("Verschil tekort", "Difference in overrun"),
-        w.t("Terugverdiend", "Break-even"),
-    );
-    for c in &s.comparisons {
-        let d = &c.total_cost_difference;
-        let _ = write!(
-            h,
-            "<tr><th scope=\"row\">{}</th><td class=\"num\">{}<span class=\"se\">± {}</span></td><td class=\"num\">{} … {}</td>\
-             <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
-            escape(&c.variant),
-            locale::euro(d.mean, lang),
-            locale::se(d.se, 0, lang),
-            locale::euro(d.p5, lang),
-            locale::euro(d.p95, lang),
-            locale::percent(c.p_saving.p, 1, lang),
-            locale::euro(c.overrun_difference.mean, lang),
-            break_even(c, lang),
-        );
-    }
-    h.push_str("</tbody>\n</table>\n");
+#[derive(Serialize)]
+struct VariantTable<'a> {
+    name: &'a str,
+    description: Option<String>,
+    years: Vec<YearRow>,
+    total: Cells,
 }
 
-fn break_even(c: &Comparison, lang: Lang) -> String {
-    match c.break_even_year {
-        Some(y) => y.to_string(),
-        None => Words(lang)
-            .t("niet binnen de periode", "not within the period")
-            .to_string(),
+#[derive(Serialize)]
+struct YearRow {
+    year: i32,
+    cells: Cells,
+}
+
+fn variant_table(v: &VariantSummary, lang: Lang) -> VariantTable<'_> {
+    VariantTable {
+        name: &v.name,
+        description: nonblank(&v.description),
+        years: v
+            .years
+            .iter()
+            .map(|y| YearRow {
+                year: y.year,
+                cells: Cells::of(lang, &y.metrics, y.p_overrun.p),
+            })
+            .collect(),
+        total: Cells::of(lang, &v.horizon, v.headline.p_overrun_any_year.p),
+    }
+}
+
+#[derive(Serialize)]
+struct ComparisonRow<'a> {
+    variant: &'a str,
+    mean: String,
+    se: String,
+    p5: String,
+    p95: String,
+    p_saving: String,
+    overrun: String,
+    break_even: Option<i32>,
+}
+
+fn comparison_row(c: &Comparison, lang: Lang) -> ComparisonRow<'_> {
+    let d = &c.total_cost_difference;
+    ComparisonRow {
+        variant: &c.variant,
+        mean: locale::euro(d.mean, lang),
+        se: locale::se(d.se, 0, lang),
+        p5: locale::euro(d.p5, lang),
+        p95: locale::euro(d.p95, lang),
+        p_saving: locale::percent(c.p_saving.p, 1, lang),
+        overrun: locale::euro(c.overrun_difference.mean, lang),
+        break_even: c.break_even_year,
     }
 }
 
@@ -513,194 +404,100 @@ fn sig(x: f64, lang: Lang) -> String {
     s.trim_end_matches('0').trim_end_matches(dec).to_string()
 }
 
-/// A parameter path that may break after its dots and underscores.
-fn breakable(path: &str) -> String {
-    escape(path).replace('.', ".<wbr>").replace('_', "_<wbr>")
+/// The assumptions page: the baseline's, what each variant changes and the
+/// drivers.
+#[derive(Serialize)]
+struct Assumptions<'a> {
+    file: Option<&'a str>,
+    baseline: &'a str,
+    rows: Vec<AssumptionRow<'a>>,
+    variants: Vec<VariantAssumptions<'a>>,
+    drivers: Vec<DriverRow<'a>>,
 }
 
-/// A distribution in words: a fixed value as the number, else its text.
-fn distribution(a: &Assumption, lang: Lang) -> String {
-    match a.dist {
-        crate::dist::Dist::Fixed { value } => format!(
-            "{} {}",
-            match lang {
-                Lang::Nl => "vast",
-                Lang::En => "fixed",
+#[derive(Serialize)]
+struct VariantAssumptions<'a> {
+    name: &'a str,
+    /// The assumptions that differ from the baseline's.
+    rows: Vec<AssumptionRow<'a>>,
+}
+
+#[derive(Serialize)]
+struct AssumptionRow<'a> {
+    path: &'a str,
+    /// The value of a fixed distribution; else the distribution's text.
+    fixed: Option<String>,
+    description: &'a str,
+    mean: String,
+    source: Option<&'a str>,
+    line: Option<usize>,
+}
+
+impl<'a> AssumptionRow<'a> {
+    fn of(a: &'a Assumption, lang: Lang) -> AssumptionRow<'a> {
+        AssumptionRow {
+            path: &a.path,
+            fixed: match a.dist {
+                crate::dist::Dist::Fixed { value } => Some(sig(value, lang)),
+                _ => None,
             },
-            sig(value, lang)
-        ),
-        _ => escape(&a.description),
-    }
-}
-
-fn assumption_rows(h: &mut String, list: &[&Assumption], lang: Lang) {
-    for a in list {
-        let _ = write!(
-            h,
-            "<tr><td class=\"path\">{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td></tr>\n",
-            breakable(&a.path),
-            distribution(a, lang),
-            sig(a.mean, lang),
-            a.source
-                .as_deref()
-                .map(escape)
-                .unwrap_or_else(|| "—".to_string()),
-            if a.line == 0 {
-                "—".to_string()
-            } else {
-                a.line.to_string()
-            }
-        );
-    }
-}
-
-fn assumptions(h: &mut String, r: &Report) {
-    let w = Words(r.lang);
-    let lang = r.lang;
-    let s = r.summary;
-    let Some(base) = s.variants.first() else {
-        return;
-    };
-    let head = format!(
-        "<thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th><th class=\"num\">{}</th></tr></thead>\n",
-        w.t("Parameter", "Parameter"),
-        w.t("Verdeling", "Distribution"),
-        w.t("Gemiddelde", "Mean"),
-        w.t("Bron", "Source"),
-        w.t("Regel", "Line"),
-    );
-    let _ = write!(
-        h,
-        "<section class=\"page\" id=\"aannames\">\n<h2>{}</h2>\n<p class=\"note\">{} {}{}</p>\n\
-         <h3>{}: {}</h3>\n<table class=\"assumptions\">\n{head}<tbody>\n",
-        w.t("Aannames", "Assumptions"),
-        w.t(
-            "Elke aanname van het scenario met haar kansverdeling, het gemiddelde daarvan, de bron en de regel in het scenariobestand",
-            "Every assumption of the scenario with its probability distribution, its mean, the source and the line in the scenario file"
-        ),
-        s.scenario
-            .file
-            .as_deref()
-            .map(|f| format!("({})", escape(f)))
-            .unwrap_or_default(),
-        w.t(
-            ". Bronnen: [D] data, [L] literatuur, [E] schatting van deskundigen.",
-            ". Sources: [D] data, [L] literature, [E] expert estimate."
-        ),
-        w.t("Basis", "Baseline"),
-        escape(&base.name),
-    );
-    let all: Vec<&Assumption> = base.assumptions.iter().collect();
-    assumption_rows(h, &all, lang);
-    h.push_str("</tbody>\n</table>\n");
-    for v in &s.variants[1..] {
-        let differ: Vec<&Assumption> = v
-            .assumptions
-            .iter()
-            .filter(|a| {
-                !base
-                    .assumptions
-                    .iter()
-                    .any(|b| b.path == a.path && b.dist == a.dist && b.source == a.source)
-            })
-            .collect();
-        let _ = write!(
-            h,
-            "<h3>{}: {}</h3>\n",
-            escape(&v.name),
-            w.t("wat afwijkt van de basis", "what differs from the baseline")
-        );
-        if differ.is_empty() {
-            let _ = write!(
-                h,
-                "<p>{}</p>\n",
-                w.t(
-                    "Geen onzekere aanname wijkt af; de variant verschilt in vaste instellingen (beleid, budget).",
-                    "No uncertain assumption differs; the variant differs in fixed settings (policy, budget)."
-                )
-            );
-            continue;
+            description: &a.description,
+            mean: sig(a.mean, lang),
+            source: a.source.as_deref(),
+            line: (a.line != 0).then_some(a.line),
         }
-        let _ = write!(h, "<table class=\"assumptions\">\n{head}<tbody>\n");
-        assumption_rows(h, &differ, lang);
-        h.push_str("</tbody>\n</table>\n");
     }
-    drivers(h, r);
-    h.push_str("</section>\n");
 }
 
-/// The assumptions that move the baseline's result most.
-fn drivers(h: &mut String, r: &Report) {
-    let w = Words(r.lang);
-    let lang = r.lang;
-    let Some(base) = r.summary.variants.first() else {
-        return;
-    };
-    if base.drivers.is_empty() {
-        return;
-    }
+#[derive(Serialize)]
+struct DriverRow<'a> {
+    path: &'a str,
+    total_cost: String,
+    overrun: String,
+}
+
+fn assumptions<'a>(s: &'a Summary, base: &'a VariantSummary, lang: Lang) -> Assumptions<'a> {
+    let variants = s.variants[1..]
+        .iter()
+        .map(|v| VariantAssumptions {
+            name: &v.name,
+            rows: v
+                .assumptions
+                .iter()
+                .filter(|a| {
+                    !base
+                        .assumptions
+                        .iter()
+                        .any(|b| b.path == a.path && b.dist == a.dist && b.source == a.source)
+                })
+                .map(|a| AssumptionRow::of(a, lang))
+                .collect(),
+        })
+        .collect();
+    // The assumptions that move the baseline's result most.
     let mut ds: Vec<_> = base.drivers.iter().collect();
     ds.sort_by(|a, b| {
         b.rank_correlation_total_cost
             .abs()
             .total_cmp(&a.rank_correlation_total_cost.abs())
     });
-    let _ = write!(
-        h,
-        "<h3>{}</h3>\n<p class=\"note\">{}</p>\n<table class=\"drivers\">\n<thead><tr><th>{}</th>\
-         <th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead>\n<tbody>\n",
-        w.t(
-            "Welke aannames het meest uitmaken (basis)",
-            "Which assumptions matter most (baseline)"
-        ),
-        w.t(
-            "Rangcorrelatie (Spearman) van elke onzekere aanname met de totale kosten en het tekort over de periode: \
-             dicht bij 0 maakt weinig uit, dicht bij ±1 veel. De tien sterkste.",
-            "Rank correlation (Spearman) of each uncertain assumption with total cost and overrun over the period: \
-             near 0 matters little, near ±1 a lot. The ten strongest."
-        ),
-        w.t("Parameter", "Parameter"),
-        w.t("Met totale kosten", "With total cost"),
-        w.t("Met tekort", "With overrun"),
-    );
-    for d in ds.iter().take(10) {
-        let _ = write!(
-            h,
-            "<tr><td class=\"path\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
-            breakable(&d.path),
-            locale::number(d.rank_correlation_total_cost, 2, lang),
-            locale::number(d.rank_correlation_overrun, 2, lang),
-        );
+    Assumptions {
+        file: s.scenario.file.as_deref(),
+        baseline: &base.name,
+        rows: base
+            .assumptions
+            .iter()
+            .map(|a| AssumptionRow::of(a, lang))
+            .collect(),
+        variants,
+        drivers: ds
+            .iter()
+            .take(10)
+            .map(|d| DriverRow {
+                path: &d.path,
+                total_cost: locale::number(d.rank_correlation_total_cost, 2, lang),
+                overrun: locale::number(d.rank_correlation_overrun, 2, lang),
+            })
+            .collect(),
     }
-    h.push_str("</tbody>\n</table>\n");
-}
-
-fn methods(h: &mut String, r: &Report) {
-    let w = Words(r.lang);
-    let s = r.summary;
-    let _ = write!(
-        h,
-        "<section class=\"page\" id=\"methode\">\n<h2>{}</h2>\n{}\n<h3>{}</h3>\n<ul>\n",
-        w.t("Methode", "Method"),
-        w.methods_text(s),
-        w.t("Wat het model weglaat", "What the model leaves out"),
-    );
-    for item in w.left_out() {
-        let _ = write!(h, "<li>{item}</li>\n");
-    }
-    let crates: Vec<String> = s
-        .tool
-        .crates
-        .iter()
-        .map(|(k, v)| format!("{} {}", escape(k), escape(v)))
-        .collect();
-    let _ = write!(
-        h,
-        "</ul>\n<p class=\"note\">{} {} {} · {} · {}</p>\n</section>\n",
-        w.t("Gemaakt met", "Made with"),
-        escape(&s.tool.name),
-        escape(&s.tool.version),
-        escape(&s.tool.generator),
-        crates.join(", ")
-    );
 }

@@ -31,15 +31,6 @@ fn left_out_items(lang: Lang) -> [String; 6] {
 }
 
 impl Words {
-    /// The Dutch or the English text (for the report's own words until they
-    /// move to the catalogue).
-    pub fn t(self, nl: &'static str, en: &'static str) -> &'static str {
-        match self.0 {
-            Lang::Nl => nl,
-            Lang::En => en,
-        }
-    }
-
     /// The baseline's chance and size of an overrun.
     pub fn overrun_sentence(self, v: &VariantSummary, period: &str) -> String {
         let lang = self.0;

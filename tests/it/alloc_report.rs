@@ -279,3 +279,53 @@ fn allocate_writes_the_charts_and_the_report_in_the_chosen_language() {
         assert!(html.contains(words), "{lang}");
     }
 }
+
+#[test]
+fn the_allocation_template_prints_a_script_value_escaped() {
+    const SCRIPT: &str = "<script>&\"'";
+    const SCRIPT_ESCAPED: &str = "&lt;script&gt;&amp;&quot;&#39;";
+    let mut a = example().clone();
+    let evil = |s: &str| format!("{s} {SCRIPT}");
+    a.name = evil(&a.name);
+    a.description = evil("beschrijving");
+    for area in &mut a.areas {
+        area.label = evil(&area.label);
+    }
+    for k in &mut a.keys {
+        k.label_nl = evil(&k.label_nl);
+    }
+    a.tool.name = evil(&a.tool.name);
+    a.tool.crates.push((evil("krat"), evil("1")));
+    let mut charts = charts::for_allocation(&a, Lang::Nl, None).unwrap();
+    charts[0].title = evil(&charts[0].title);
+    let html = report::allocation::render(&a, &charts, Lang::Nl, Some(SCRIPT));
+    assert!(!html.to_lowercase().contains("<script"), "unescaped script");
+    for needle in [
+        format!("<title>{}", report::escape(&a.name)),
+        format!(
+            "<p class=\"lead\">{}</p>",
+            report::escape(&evil("beschrijving"))
+        ),
+        format!("berekend op {SCRIPT_ESCAPED}</p>"),
+        format!(
+            "<th scope=\"row\">{}</th>",
+            report::escape(&a.areas[0].label)
+        ),
+        format!(
+            "<li><strong>{}</strong>",
+            report::escape(&a.keys[0].label_nl)
+        ),
+        format!(
+            "<th class=\"num\">{}</th>",
+            report::escape(&a.keys[0].label_nl)
+        ),
+        format!("aria-label=\"{}\"", report::escape(&charts[0].title)),
+        format!(
+            "{} {}",
+            report::escape(&evil("krat")),
+            report::escape(&evil("1"))
+        ),
+    ] {
+        assert!(html.contains(&needle), "{needle}");
+    }
+}

@@ -563,3 +563,131 @@ fn standard_errors_of_a_million_replications_are_never_shown_as_zero() {
         assert!(shown.contains(&0.42), "{shown:?}");
     }
 }
+
+/// A value with markup and quotes, and how every template must print it.
+const SCRIPT: &str = "<script>&\"'";
+const SCRIPT_ESCAPED: &str = "&lt;script&gt;&amp;&quot;&#39;";
+
+#[test]
+fn every_template_of_the_run_report_prints_a_script_value_escaped() {
+    // A run and its sensitivity analysis, then every text the run report
+    // (run.html on page.html, figure.html, made_with.html) and its
+    // sensitivity section (sensitivity.html) print set to hold SCRIPT.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("res");
+    bin()
+        .args(["run", "-n", "30", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let sens = out.join("sensitivity");
+    bin()
+        .args([
+            "sensitivity",
+            "--params",
+            "stream.jeugdhulp.incidence,stream.wmo_begeleiding.incidence",
+            "--samples",
+            "8",
+            "--process-reps",
+            "2",
+            "--trajectories",
+            "3",
+            "--bootstrap",
+            "20",
+            "-n",
+            "40",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&sens)
+        .assert()
+        .success();
+    let evil = |s: &str| format!("{s} {SCRIPT}");
+    let mut s: Summary =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    s.scenario.name = evil(&s.scenario.name);
+    s.scenario.description = evil("beschrijving");
+    s.scenario.file = Some(evil("bestand.toml"));
+    for v in &mut s.variants {
+        v.name = evil(&v.name);
+        v.description = evil("variant");
+        for a in &mut v.assumptions {
+            a.path = evil(&a.path);
+            a.description = evil(&a.description);
+            a.source = Some(evil("bron"));
+        }
+        for d in &mut v.drivers {
+            d.path = evil(&d.path);
+        }
+    }
+    for c in &mut s.comparisons {
+        c.variant = evil(&c.variant);
+        c.baseline = evil(&c.baseline);
+    }
+    s.tool.name = evil(&s.tool.name);
+    s.tool.version = evil(&s.tool.version);
+    s.tool.generator = evil(&s.tool.generator);
+    s.tool.crates.insert(evil("krat"), evil("1"));
+    let mut r: wijkbudget::sensitivity::Report =
+        serde_json::from_slice(&std::fs::read(sens.join("sensitivity.json")).unwrap()).unwrap();
+    r.scenario.variant = evil(&r.scenario.variant);
+    r.independence.warning = Some(evil("waarschuwing"));
+    for o in &mut r.outputs {
+        o.label_nl = evil(&o.label_nl);
+    }
+    for p in &mut r.parameters {
+        p.source = Some(evil("bron"));
+    }
+    let mut charts = charts::for_summary(&s, Lang::Nl, None).unwrap();
+    charts[0].title = evil(&charts[0].title);
+    let sens_charts = charts::for_sensitivity(&r, Lang::Nl, None).unwrap();
+    let mut sections = vec![report::sensitivity::section(&r, &sens_charts, Lang::Nl)];
+    sections[0].title = evil(&sections[0].title);
+    let html = report::render(&Report {
+        summary: &s,
+        charts: &charts,
+        lang: Lang::Nl,
+        date: Some(SCRIPT),
+        sections: &sections,
+    });
+    assert!(!html.to_lowercase().contains("<script"), "unescaped script");
+    let a = &s.variants[0].assumptions[0];
+    let wbr = |p: &str| {
+        report::escape(p)
+            .replace('.', ".<wbr>")
+            .replace('_', "_<wbr>")
+    };
+    for needle in [
+        format!("<title>{}", report::escape(&s.scenario.name)),
+        format!(
+            "<p class=\"lead\">{}</p>",
+            report::escape(&evil("beschrijving"))
+        ),
+        format!("berekend op {SCRIPT_ESCAPED}</p>"),
+        format!("({})", report::escape(&evil("bestand.toml"))),
+        format!("<h3>{}</h3>", report::escape(&s.variants[1].name)),
+        format!("<p>{}</p>", report::escape(&evil("variant"))),
+        format!("<td class=\"path\">{}</td>", wbr(&a.path)),
+        format!("<td>{}</td>", report::escape(&evil("bron"))),
+        format!("aria-label=\"{}\"", report::escape(&charts[0].title)),
+        format!("<h2>{}</h2>", report::escape(&sections[0].title)),
+        format!("<strong>{}</strong>", report::escape(&r.scenario.variant)),
+        format!(
+            "<p class=\"note\">{}</p>",
+            report::escape(&evil("waarschuwing"))
+        ),
+        format!(
+            "{} {}",
+            report::escape(&evil("krat")),
+            report::escape(&evil("1"))
+        ),
+        format!(
+            "{} {}",
+            report::escape(&s.tool.name),
+            report::escape(&s.tool.version)
+        ),
+    ] {
+        assert!(html.contains(&needle), "{needle}");
+    }
+    assert!(html.matches(SCRIPT_ESCAPED).count() > 30);
+}
