@@ -158,16 +158,24 @@ fn init_writes_the_example_once() {
 fn impossible_runs_and_unknown_variants_are_refused_before_starting() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("x");
-    // Memory no longer grows with replications, but time does: 10^8
-    // replications of five variants over 50 years would take days.
-    let long = dir.path().join("lang.toml");
-    std::fs::write(
-        &long,
-        wijkbudget::EXAMPLE_SCENARIO.replace("horizon_years = 5", "horizon_years = 50"),
-    )
-    .unwrap();
+    // More replications than meta.replications allows: refused by the
+    // argument parser, with the range.
     let a = bin()
         .args(["run", "-n", "100000000", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2);
+    assert!(String::from_utf8_lossy(&a.get_output().stderr).contains("10000000"));
+    // Memory no longer grows with replications, but time does: 10^7
+    // replications of twenty variants over 50 years would take days.
+    let long = dir.path().join("lang.toml");
+    let mut text = wijkbudget::EXAMPLE_SCENARIO.replace("horizon_years = 5", "horizon_years = 50");
+    for i in 0..15 {
+        text.push_str(&format!("\n[[variant]]\nname = \"kopie {i}\"\n"));
+    }
+    std::fs::write(&long, text).unwrap();
+    let a = bin()
+        .args(["run", "-n", "10000000", "--out"])
         .arg(&out)
         .arg(&long)
         .assert()
