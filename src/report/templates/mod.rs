@@ -31,6 +31,7 @@ use super::escape;
 pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("report.css", include_str!("../report.css")),
     ("page.html", include_str!("page.html")),
+    ("charts.html", include_str!("charts.html")),
     ("figure.html", include_str!("figure.html")),
     ("made_with.html", include_str!("made_with.html")),
     ("run.html", include_str!("run.html")),
