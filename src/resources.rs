@@ -24,8 +24,6 @@ pub struct Footprint {
 
 /// Largest memory a run may hold.
 pub const MAX_BYTES: f64 = 8.0 * (1u64 << 30) as f64;
-/// Largest number of draws a run may make (about a day on two cores).
-pub const MAX_DRAWS: f64 = engine::MAX_DRAWS;
 
 /// The memory and work a run of `replications` of these models takes, as
 /// [`crate::run`] collects it: statistics, not rows.
@@ -76,10 +74,10 @@ pub fn check_run(models: &[&Model], replications: u32) -> Result<Footprint, Size
             max_reps: (MAX_BYTES / per_rep(e.bytes)) as u64,
         });
     }
-    if e.draws > MAX_DRAWS {
+    if e.draws > engine::MAX_DRAWS {
         return Err(SizeError::Time {
             draws: e.draws,
-            max_reps: (MAX_DRAWS / per_rep(e.draws)) as u64,
+            max_reps: (engine::MAX_DRAWS / per_rep(e.draws)) as u64,
         });
     }
     Ok(e)

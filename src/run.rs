@@ -5,7 +5,7 @@
 
 use crate::engine::{self, Progress, RunConfig};
 use crate::model::{Model, Scenario};
-use crate::resources::{self, Footprint, SizeError};
+use crate::resources::{self, SizeError};
 use crate::results::{Collector, Kept, Summary};
 
 /// Most worker threads a run may ask for: more only costs start-up time.
@@ -50,8 +50,6 @@ impl RunOptions {
 pub struct RunOutput {
     pub summary: Summary,
     pub kept: Vec<Kept>,
-    /// What the run was estimated to take before it started.
-    pub footprint: Footprint,
 }
 
 /// Why a run did not start. Nothing was simulated.
@@ -86,7 +84,7 @@ pub fn run(
     if options.replications == 0 {
         return Err(RunError::NoReplications);
     }
-    let footprint = resources::check_run(&models, options.replications)?;
+    resources::check_run(&models, options.replications)?;
     with_threads(options.threads, || {
         let cfg = RunConfig {
             replications: options.replications,
@@ -96,11 +94,7 @@ pub fn run(
             Collector::new(scenario, &models, options.seed, options.file.as_deref());
         engine::simulate_variants(&models, &cfg, progress, |block| collector.push_block(block));
         let (summary, kept) = collector.finish();
-        RunOutput {
-            summary,
-            kept,
-            footprint,
-        }
+        RunOutput { summary, kept }
     })
 }
 

@@ -153,13 +153,22 @@ fn source() -> Source {
     Source { src, files }
 }
 
+/// The library's files (not the binary's): (file, its module, its code).
+fn core_files(s: &Source) -> impl Iterator<Item = (&Path, String, &str)> {
+    s.files
+        .iter()
+        .filter_map(|(f, code)| Some((f.as_path(), module_of(&s.src, f)?, code.as_str())))
+}
+
+/// Fails with every problem found, one per line.
+fn assert_none(found: &[String], what: &str) {
+    assert!(found.is_empty(), "{what}:\n{}", found.join("\n"));
+}
+
 /// Module → the crate's modules it uses (the library only).
 fn graph(s: &Source) -> BTreeMap<String, BTreeSet<String>> {
     let mut g: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (f, code) in &s.files {
-        let Some(m) = module_of(&s.src, f) else {
-            continue;
-        };
+    for (_, m, code) in core_files(s) {
         let mut used = modules_used(code);
         used.remove(&m);
         g.entry(m).or_default().extend(used);
@@ -265,11 +274,7 @@ fn modules_use_only_what_the_layers_allow() {
             }
         }
     }
-    assert!(
-        broken.is_empty(),
-        "layer rules broken:\n{}",
-        broken.join("\n")
-    );
+    assert_none(&broken, "layer rules broken");
 }
 
 #[test]
@@ -334,21 +339,14 @@ fn the_core_does_no_io() {
         "File::",
     ];
     let mut found = Vec::new();
-    for (f, code) in &s.files {
-        if module_of(&s.src, f).is_none() {
-            continue;
-        }
+    for (f, _, code) in core_files(&s) {
         for pat in io {
             if code.contains(pat) {
                 found.push(format!("{}: {pat}", f.display()));
             }
         }
     }
-    assert!(
-        found.is_empty(),
-        "IO in the library's core:\n{}",
-        found.join("\n")
-    );
+    assert_none(&found, "IO in the library's core");
 }
 
 #[test]
@@ -366,10 +364,7 @@ fn heavy_crates_stay_behind_their_features() {
         ("rust_xlsxwriter", &["export"]),
     ];
     let mut found = Vec::new();
-    for (f, code) in &s.files {
-        let Some(m) = module_of(&s.src, f) else {
-            continue;
-        };
+    for (f, m, code) in core_files(&s) {
         for (krate, allowed) in rules {
             let used =
                 code.contains(&format!("{krate}::")) || code.contains(&format!("use {krate}"));
@@ -378,11 +373,7 @@ fn heavy_crates_stay_behind_their_features() {
             }
         }
     }
-    assert!(
-        found.is_empty(),
-        "feature-gated crates in the core:\n{}",
-        found.join("\n")
-    );
+    assert_none(&found, "feature-gated crates in the core");
 }
 
 #[test]
